@@ -1,0 +1,298 @@
+package dev.sensorhouse.cleanse;
+
+import static org.apache.spark.sql.functions.*;
+
+import dev.sensorhouse.runtime.Failpoints;
+import dev.sensorhouse.runtime.JobFailedException;
+import dev.sensorhouse.runtime.Progress;
+import dev.sensorhouse.runtime.RunIds;
+import dev.sensorhouse.zones.JobRun;
+import dev.sensorhouse.zones.JobRuns;
+import dev.sensorhouse.zones.Lake;
+import dev.sensorhouse.zones.LakeTable;
+import dev.sensorhouse.zones.RawFile;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Cleanses raw sensor events into {@code cleansed/readings} and {@code quarantine/events}.
+ *
+ * <ol>
+ *   <li>Select the raw files: those of the window, or (incremental) those in arrival hours from the
+ *       bookmark on that no successful run has cleansed.
+ *   <li>Validate every line ({@link Cleanse#validate}) and keep the result in memory.
+ *   <li>Find duplicates within the run and against events already cleansed by other runs.
+ *   <li>Count, and check that every line is accounted for before anything is written.
+ *   <li>Replace the selected files' rows in {@code cleansed/readings}, then in
+ *       {@code quarantine/events}: one Delta commit each, so a rerun or a successor of a crashed run
+ *       rewrites the same rows instead of adding copies.
+ *   <li>Check the written row counts against Delta's commit metrics; restore both tables on a mismatch.
+ *   <li>Append the run's row to {@code control/job_runs}; that row moves the bookmark.
+ * </ol>
+ *
+ * <p>Dangers: one writer per lake at a time (a second concurrent cleanse could interleave); a raw
+ * file added to an hour before the bookmark is only picked up by a {@code --from/--to} window.
+ */
+public final class CleanseJob {
+  public static final String JOB = "cleanse";
+
+  private final Lake lake;
+  private final CleanseConfig config;
+  private final String args;
+
+  public CleanseJob(Lake lake, CleanseConfig config, String args) {
+    this.lake = lake;
+    this.config = config;
+    this.args = args;
+  }
+
+  /** The files a run processes and the bookmark it leaves. */
+  record Selection(List<RawFile> files, Optional<Instant> watermark) {
+    Optional<Instant> windowStart() {
+      return files.stream().map(RawFile::arrivalHour).min(Comparator.naturalOrder());
+    }
+
+    Optional<Instant> windowEnd() {
+      return files.stream().map(RawFile::arrivalHour).max(Comparator.naturalOrder()).map(h -> h.plus(Duration.ofHours(1)));
+    }
+  }
+
+  public CleanseResult run() {
+    Instant started = Instant.now();
+    Progress progress = new Progress(JOB);
+    JobRuns jobRuns = lake.jobRuns();
+    List<JobRun> history = jobRuns.all();
+    List<JobRun> succeeded = history.stream().filter(r -> r.job().equals(JOB) && r.status() == JobRun.Status.SUCCEEDED).toList();
+    Optional<Instant> bookmark = bookmark(succeeded);
+    List<RawFile> listed = lake.raw().list(config.incremental() ? bookmark : config.from(), config.to());
+    Selection selection = config.incremental() ? pending(listed, succeeded, bookmark) : new Selection(listed, bookmark);
+    String runId = runId(selection.files());
+    int attempt = (int) history.stream().filter(r -> r.runId().equals(runId)).count() + 1;
+    long bytes = selection.files().stream().mapToLong(RawFile::bytes).sum();
+    progress.step(
+        "run %s: %d raw files, %,d bytes, %s", runId, selection.files().size(), bytes,
+        config.incremental() ? "incremental from " + bookmark.map(Instant::toString).orElse("the beginning") : "window " + config.from().get() + " .. " + config.to().get());
+
+    LakeTable cleansed = lake.cleansedReadings().ensureExists();
+    LakeTable quarantine = lake.quarantineEvents().ensureExists();
+    long cleansedBefore = cleansed.version();
+    long quarantineBefore = quarantine.version();
+    lake.spark().sparkContext().setJobGroup(runId, "cleanse " + runId, false);
+    try {
+      CleanseCounts counts = selection.files().isEmpty() ? CleanseCounts.NONE : process(selection, runId, cleansed, quarantine, progress);
+      Failpoints.reach("cleanse.before-run-record");
+      Instant ended = Instant.now();
+      jobRuns.append(record(runId, attempt, selection, JobRun.Status.SUCCEEDED, started, ended, counts, versions(cleansed, quarantine), Optional.empty()));
+      progress.step("recorded run %s in control/job_runs", runId);
+      return new CleanseResult(runId, attempt, counts, (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
+    } catch (Exception e) {
+      cleansed.restore(cleansedBefore);
+      quarantine.restore(quarantineBefore);
+      String error = e.getClass().getSimpleName() + ": " + rootCause(e);
+      try {
+        jobRuns.append(record(runId, attempt, selection, JobRun.Status.FAILED, started, Instant.now(), CleanseCounts.NONE, versions(cleansed, quarantine), Optional.of(error)));
+      } catch (RuntimeException recordFailure) {
+        e.addSuppressed(recordFailure);
+      }
+      throw e instanceof JobFailedException failed ? failed : new JobFailedException("cleanse run " + runId + " failed: " + rootCause(e), e);
+    } finally {
+      lake.spark().sparkContext().clearJobGroup();
+    }
+  }
+
+  private CleanseCounts process(Selection selection, String runId, LakeTable cleansed, LakeTable quarantine, Progress progress) {
+    List<RawFile> files = selection.files();
+    Dataset<Row> validated =
+        Cleanse.validate(RawReader.lines(lake, files), config.catalog(), config.limits()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> duplicates = null;
+    try {
+      lake.spark().sparkContext().setJobDescription("cleanse: read and validate " + files.size() + " raw files");
+      Row lines =
+          validated
+              .agg(
+                  count(lit(1)),
+                  sum(when(col("line_rejected"), 1).otherwise(0)),
+                  collect_set(when(not(col("line_rejected")), to_date(timestamp_micros(col("event_us"))))))
+              .head();
+      long linesIn = lines.getLong(0);
+      long linesQuarantined = lines.isNullAt(1) ? 0 : lines.getLong(1);
+      List<Date> eventDates = lines.getList(2);
+      progress.step("validated %,d lines: %,d rejected, events on %d dates", linesIn, linesQuarantined, eventDates.size());
+
+      lake.spark().sparkContext().setJobDescription("cleanse: deduplicate on event_id");
+      duplicates = Cleanse.duplicates(validated, priorEventIds(cleansed, eventDates, files)).persist(StorageLevel.MEMORY_AND_DISK());
+      long duplicateCount = duplicates.count();
+      Dataset<Row> events = Cleanse.events(validated, duplicates);
+      Row ev = events.agg(count(lit(1)), sum(size(col("readings"))), sum(size(col("rejects")))).head();
+      Dataset<Row> quarantineRows = Cleanse.quarantine(validated, events, runId);
+      Map<String, Long> byReason = new LinkedHashMap<>();
+      for (Row r : quarantineRows.groupBy("reason_code").count().collectAsList()) {
+        byReason.put(r.getString(0), r.getLong(1));
+      }
+      CleanseCounts counts =
+          new CleanseCounts(
+              files.size(),
+              linesIn,
+              ev.getLong(0),
+              linesQuarantined,
+              duplicateCount,
+              ev.isNullAt(1) ? 0 : ev.getLong(1),
+              ev.isNullAt(2) ? 0 : ev.getLong(2),
+              byReason.values().stream().mapToLong(Long::longValue).sum(),
+              byReason);
+      progress.step("%,d events, %,d duplicates, %,d readings", counts.eventsCleansed(), duplicateCount, counts.readingsCleansed());
+      if (!counts.reconciles()) {
+        throw new JobFailedException(String.format(
+            "reconciliation failed, nothing written: lines_in %d != events_cleansed %d + lines_quarantined %d + duplicates %d",
+            counts.linesIn(), counts.eventsCleansed(), counts.linesQuarantined(), counts.duplicates()));
+      }
+
+      lake.spark().sparkContext().setJobDescription("cleanse: write cleansed/readings");
+      cleansed.replaceWhere(Cleanse.readings(events, runId), cleansedPredicate(files));
+      progress.step("committed cleansed/readings version %d", cleansed.version());
+      Failpoints.reach("cleanse.after-readings-commit");
+      lake.spark().sparkContext().setJobDescription("cleanse: write quarantine/events");
+      quarantine.replaceWhere(quarantineRows, quarantinePredicate(files));
+      progress.step("committed quarantine/events version %d", quarantine.version());
+      Failpoints.reach("cleanse.after-quarantine-commit");
+
+      long readingsWritten = cleansed.lastCommitOutputRows();
+      long rejectsWritten = quarantine.lastCommitOutputRows();
+      if (readingsWritten != counts.readingsCleansed() || rejectsWritten != counts.quarantineRows()) {
+        throw new JobFailedException(String.format(
+            "written rows do not match the counts (readings %d written, %d expected; quarantine %d written, %d expected); tables restored",
+            readingsWritten, counts.readingsCleansed(), rejectsWritten, counts.quarantineRows()));
+      }
+      return counts;
+    } finally {
+      validated.unpersist();
+      if (duplicates != null) {
+        duplicates.unpersist();
+      }
+    }
+  }
+
+  /**
+   * Event ids already cleansed on the given event dates by other files than these (a redelivery has
+   * the same event time, so it lands on the same date as its original).
+   */
+  private static Dataset<Row> priorEventIds(LakeTable cleansed, List<Date> eventDates, List<RawFile> files) {
+    Object[] hours = files.stream().map(f -> Timestamp.from(f.arrivalHour())).distinct().toArray();
+    Object[] paths = files.stream().map(RawFile::path).toArray();
+    return cleansed
+        .read()
+        .filter(col("event_date").isin(eventDates.toArray()))
+        .filter(not(col("arrival_ts").isin(hours).and(col("source_file").isin(paths))))
+        .select("event_id");
+  }
+
+  /** The incremental bookmark: the newest arrival hour covered by a successful incremental run. */
+  static Optional<Instant> bookmark(List<JobRun> succeeded) {
+    return succeeded.stream()
+        .filter(r -> r.mode().equals("incremental"))
+        .map(JobRun::watermark)
+        .flatMap(Optional::stream)
+        .max(Comparator.naturalOrder());
+  }
+
+  /**
+   * The files listed from the bookmark hour on that no successful run has processed. The new bookmark
+   * is the newest hour listed: files still arriving in that hour are picked up next time.
+   */
+  static Selection pending(List<RawFile> listed, List<JobRun> succeeded, Optional<Instant> bookmark) {
+    Set<String> done = new HashSet<>();
+    succeeded.forEach(r -> done.addAll(r.inputFiles()));
+    List<RawFile> todo = listed.stream().filter(f -> !done.contains(f.path())).sorted().toList();
+    Optional<Instant> newest = listed.stream().map(RawFile::arrivalHour).max(Comparator.naturalOrder());
+    Optional<Instant> watermark = newest.isPresent() && bookmark.isPresent() && bookmark.get().isAfter(newest.get()) ? bookmark : newest.or(() -> bookmark);
+    return new Selection(todo, watermark);
+  }
+
+  private String runId(List<RawFile> files) {
+    List<String> parts = new ArrayList<>();
+    parts.add(config.catalog().fingerprint());
+    parts.add(config.limits().toString());
+    files.forEach(f -> parts.add(f.path() + "@" + f.bytes()));
+    return RunIds.of(JOB, parts);
+  }
+
+  private static String cleansedPredicate(List<RawFile> files) {
+    return "arrival_ts IN (" + hourLiterals(files) + ") AND source_file IN (" + pathLiterals(files) + ")";
+  }
+
+  private static String quarantinePredicate(List<RawFile> files) {
+    String dates =
+        files.stream()
+            .map(f -> LocalDate.ofInstant(f.arrivalHour(), java.time.ZoneOffset.UTC))
+            .collect(Collectors.toCollection(TreeSet::new))
+            .stream()
+            .map(d -> "DATE'" + d + "'")
+            .collect(Collectors.joining(", "));
+    return "arrival_date IN (" + dates + ") AND " + cleansedPredicate(files);
+  }
+
+  private static String hourLiterals(List<RawFile> files) {
+    return files.stream()
+        .map(f -> f.arrivalHour().toString().replace("T", " ").replace("Z", ""))
+        .collect(Collectors.toCollection(TreeSet::new))
+        .stream()
+        .map(t -> "TIMESTAMP'" + t + "'")
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String pathLiterals(List<RawFile> files) {
+    return files.stream().map(f -> "'" + f.path().replace("\\", "\\\\").replace("'", "\\'") + "'").collect(Collectors.joining(", "));
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getClass().getSimpleName() + " caused by " + t;
+  }
+
+  private static Map<String, Long> versions(LakeTable cleansed, LakeTable quarantine) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put(cleansed.contract().table(), cleansed.version());
+    m.put(quarantine.contract().table(), quarantine.version());
+    return m;
+  }
+
+  private JobRun record(
+      String runId, int attempt, Selection selection, JobRun.Status status, Instant started, Instant ended,
+      CleanseCounts counts, Map<String, Long> versions, Optional<String> error) {
+    return new JobRun(
+        runId,
+        attempt,
+        JOB,
+        config.incremental() ? "incremental" : "window",
+        config.incremental() ? selection.windowStart() : config.from(),
+        config.incremental() ? selection.windowEnd() : config.to(),
+        status,
+        started,
+        ended,
+        selection.watermark(),
+        counts.asMap(),
+        selection.files().stream().map(RawFile::path).toList(),
+        versions,
+        error,
+        args);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.sensorhouse.cleanse;
+
+/**
+ * Why a raw line or a reading was quarantined. Line-level codes reject the whole line and are checked
+ * in declaration order, so each line gets the first fault it has; reading-level codes reject one
+ * metric of an otherwise good event.
+ */
+public enum ReasonCode {
+  OVERSIZED_RECORD(Scope.LINE),
+  MALFORMED_JSON(Scope.LINE),
+  MISSING_FIELD(Scope.LINE),
+  INVALID_TYPE(Scope.LINE),
+  INVALID_DEVICE_ID(Scope.LINE),
+  INVALID_TIMESTAMP(Scope.LINE),
+  FUTURE_TIMESTAMP(Scope.LINE),
+  TOO_LATE(Scope.LINE),
+  UNKNOWN_METRIC(Scope.READING),
+  INVALID_UNIT(Scope.READING),
+  OUT_OF_RANGE(Scope.READING);
+
+  /** What a reason rejects. */
+  public enum Scope {
+    LINE,
+    READING;
+
+    public String code() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private final Scope scope;
+
+  ReasonCode(Scope scope) {
+    this.scope = scope;
+  }
+
+  public Scope scope() {
+    return scope;
+  }
+
+  /** The code as stored in {@code quarantine/events.reason_code}, e.g. {@code out_of_range}. */
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

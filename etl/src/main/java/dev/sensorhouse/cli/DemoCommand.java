@@ -1,0 +1,92 @@
+package dev.sensorhouse.cli;
+
+import dev.sensorhouse.cleanse.CleanseConfig;
+import dev.sensorhouse.cleanse.CleanseLimits;
+import dev.sensorhouse.cleanse.CleanseResult;
+import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.simulate.InjectionReport;
+import dev.sensorhouse.simulate.SimulateConfig;
+import dev.sensorhouse.simulate.Simulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code sensorhouse demo}: simulates one day of 200 agriculture devices with the default faults into
+ * a fresh demo lake and runs the batch stages on it, printing each stage's summary. A lake is only
+ * replaced when an earlier demo made it (it holds the {@value #MARKER} file).
+ */
+final class DemoCommand implements Command {
+  static final String MARKER = ".sensorhouse-demo";
+
+  @Override
+  public String name() {
+    return "demo";
+  }
+
+  @Override
+  public String summary() {
+    return "simulate one day of 200 devices into ./lake and run the batch stages on it";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(
+        Option.value("lake", "DIR", "./lake", "demo lake folder (replaced if an earlier demo made it)"),
+        Option.value("devices", "N", "200", "number of devices"),
+        Option.value("interval", "DURATION", "60s", "time between two readings of a device"),
+        Option.value("seed", "N", "42", "random seed"));
+  }
+
+  @Override
+  public int run(Options o) throws Exception {
+    Path lake = Path.of(CommonOptions.lakeRoot(o));
+    freshLake(lake);
+    SimulateConfig sim =
+        new SimulateConfig(
+            lake.toString(), o.integer("devices"), SimulateConfig.DEFAULT_START, Duration.ofDays(1), o.duration("interval"),
+            SimulateConfig.Profile.AGRICULTURE, SimulateConfig.FaultLevel.DEFAULT, o.longValue("seed"), false, 1);
+    System.out.println("== simulate: " + sim.devices() + " devices, one day from " + sim.start() + ", default faults -> " + lake);
+    InjectionReport report = new Simulator(sim).run();
+    System.out.print(report.summary());
+    System.out.println();
+    System.out.println("== cleanse (incremental)");
+    CleanseResult result =
+        CleanseCommand.cleanse(new CleanseConfig(lake.toString(), Optional.<Instant>empty(), Optional.<Instant>empty(), MetricCatalog.defaults(), CleanseLimits.DEFAULTS), "demo");
+    System.out.print(result.summary());
+    System.out.println();
+    System.out.println("Next: ./sensorhouse status --lake " + lake);
+    return 0;
+  }
+
+  /** Empties a lake an earlier demo made; refuses to touch any other non-empty folder. */
+  static void freshLake(Path lake) throws IOException {
+    if (Files.exists(lake)) {
+      boolean empty;
+      try (var entries = Files.list(lake)) {
+        empty = entries.findAny().isEmpty();
+      }
+      if (!empty && !Files.exists(lake.resolve(MARKER))) {
+        throw new UsageException("demo: " + lake + " exists and was not made by a demo (no " + MARKER + " file); choose another --lake or remove it");
+      }
+      deleteTree(lake);
+    }
+    Files.createDirectories(lake);
+    Files.writeString(lake.resolve(MARKER), "made by 'sensorhouse demo'; the next demo replaces this folder\n");
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs what the tests need on a fresh machine, then runs
+# every test of the Maven build.
+#
+#   ./tests/run.sh [extra mvn arguments, e.g. -Dtest=CleanseJobTest]
+#
+# 1. Java 17 and Maven (Debian packages) when missing.
+# 2. pyspark 3.5.6 (PyPI), whose spark-submit the launcher tests run the job jar with.
+# 3. mvn verify: builds every module and the shaded job jar, runs the unit, end-to-end and crash
+#    tests (tests/), which start what they need themselves.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1 \
+    || ! java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])'; then
+  step "installing Java 17 and Maven (apt)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+fi
+
+if ! python3 -c 'import pyspark, sys; sys.exit(0 if pyspark.__version__ == "3.5.6" else 1)' 2>/dev/null; then
+  step "installing pyspark 3.5.6 (pip) for the spark-submit launch path"
+  python3 -m pip install --quiet --disable-pip-version-check "pyspark==3.5.6"
+fi
+
+step "mvn verify"
+mvn -B -ntp verify "$@"

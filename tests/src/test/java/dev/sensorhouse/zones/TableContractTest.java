@@ -1,0 +1,49 @@
+package dev.sensorhouse.zones;
+
+import static dev.sensorhouse.testing.Events.event;
+import static dev.sensorhouse.testing.Events.lines;
+import static dev.sensorhouse.testing.Events.writeRaw;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sensorhouse.cleanse.CleanseConfig;
+import dev.sensorhouse.cleanse.CleanseJob;
+import dev.sensorhouse.cleanse.CleanseLimits;
+import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.testing.SparkTestBase;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** Each lake table, as the jobs write it, has exactly the columns of its contract in schemas/. */
+class TableContractTest extends SparkTestBase {
+  @Test
+  void writtenTablesMatchTheirContracts() throws Exception {
+    Path lake = lakeDir();
+    writeRaw(lake, "2026-01-01T00:00:00Z", "a.json", lines(event("e1").metric("light", 1).metric("humidity", 200).json(), "{"));
+    new CleanseJob(
+            Lake.at(spark(), lake.toString()),
+            new CleanseConfig(lake.toString(), Optional.empty(), Optional.empty(), MetricCatalog.defaults(), CleanseLimits.DEFAULTS),
+            "test")
+        .run();
+    Lake l = Lake.at(spark(), lake.toString());
+    for (LakeTable table : new LakeTable[] {l.cleansedReadings(), l.quarantineEvents(), l.jobRuns().table()}) {
+      StructType actual = spark().read().format("delta").load(table.location()).schema();
+      StructType contract = table.contract().schema();
+      assertThat(actual.fieldNames()).as(table.contract().table()).containsExactly(contract.fieldNames());
+      for (int i = 0; i < contract.fields().length; i++) {
+        assertThat(actual.fields()[i].dataType()).as(contract.fields()[i].name()).isEqualTo(contract.fields()[i].dataType());
+      }
+      String partitions = spark().sql("DESCRIBE DETAIL delta.`" + table.location() + "`").select("partitionColumns").head().getList(0).toString();
+      assertThat(partitions).as(table.contract().table()).isEqualTo(table.contract().partitionColumns().toString());
+    }
+  }
+
+  @Test
+  void contractsAreReadFromTheSchemasFolder() {
+    assertThat(TableContract.CLEANSED_READINGS.path()).isEqualTo("cleansed/readings");
+    assertThat(TableContract.CLEANSED_READINGS.partitionColumns()).containsExactly("event_date");
+    assertThat(TableContract.QUARANTINE_EVENTS.columnNames())
+        .contains("run_id", "reason_code", "reason_detail", "raw_line", "source_file", "source_line", "arrival_date", "device_id", "metric");
+  }
+}
