@@ -5,10 +5,17 @@ import static org.apache.spark.sql.functions.*;
 import dev.sensorhouse.contract.MetricCatalog;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
@@ -21,9 +28,10 @@ import org.apache.spark.sql.types.StructType;
  * <ol>
  *   <li>{@link #validate}: each raw line becomes one row, an event (with its good readings and
  *       rejected readings) or a rejected line (with its reasons).
- *   <li>{@link #duplicates}: the event lines that lose deduplication on {@code event_id}, against
- *       each other and against events already cleansed. The first copy wins: an already cleansed
- *       one, else the smallest (source_file, source_line).
+ *   <li>{@link #contestedHashes} and {@link #losers}: the event lines that lose deduplication on
+ *       {@code event_id}, against each other and against events already cleansed. The first copy
+ *       wins: an already cleansed one, else the smallest (source_file, source_line).
+ *   <li>{@link #markDuplicates}: flags the losers, so every line still has exactly one row.
  *   <li>{@link #readings} and {@link #quarantine}: the rows of {@code cleansed/readings} and
  *       {@code quarantine/events}.
  * </ol>
@@ -53,88 +61,143 @@ public final class Cleanse {
           .add("readings", new ArrayType(READING, false), false)
           .add("rejects", new ArrayType(REJECT, false), false);
 
-  private static final List<String> LINE_KEY = List.of("event_id", "source_file", "source_line");
-
   private Cleanse() {}
 
-  /** Validates raw lines ({@link RawReader#LINES_SCHEMA}) into {@link #VALIDATED_SCHEMA} rows. */
-  public static Dataset<Row> validate(Dataset<Row> lines, MetricCatalog catalog, CleanseLimits limits) {
+  /**
+   * Validates raw lines into {@link #VALIDATED_SCHEMA} rows, built directly as Spark's binary rows
+   * (no external Row conversion), ready to be cached and wrapped by {@link #asDataset}.
+   */
+  public static JavaRDD<InternalRow> validate(JavaRDD<RawLine> lines, MetricCatalog catalog, CleanseLimits limits) {
     RawEventValidator validator = new RawEventValidator(catalog, limits);
-    MapPartitionsFunction<Row, Row> fn =
-        it ->
-            new java.util.Iterator<>() {
-              @Override
-              public boolean hasNext() {
-                return it.hasNext();
-              }
+    return lines.mapPartitions(
+        it -> {
+          UnsafeProjection toUnsafe = UnsafeProjection.create(VALIDATED_SCHEMA);
+          Map<String, UTF8String> names = new HashMap<>();
+          return new java.util.Iterator<InternalRow>() {
+            @Override
+            public boolean hasNext() {
+              return it.hasNext();
+            }
 
-              @Override
-              public Row next() {
-                Row line = it.next();
-                String raw = line.getString(3);
-                long arrivalUs = line.getLong(2);
-                return toRow(validator.validate(raw, arrivalUs), line.getString(0), line.getLong(1), arrivalUs, raw);
-              }
-            };
-    return lines.mapPartitions(fn, Encoders.row(VALIDATED_SCHEMA));
+            @Override
+            public InternalRow next() {
+              RawLine line = it.next();
+              return toUnsafe.apply(toRow(validator.validate(line.text(), line.arrivalUs()), line, names)).copy();
+            }
+          };
+        });
   }
 
-  static Row toRow(ValidatedLine v, String sourceFile, long sourceLine, long arrivalUs, String raw) {
-    List<Row> readings = new ArrayList<>(v.readings().size());
-    for (ValidatedLine.Reading r : v.readings()) {
-      readings.add(RowFactory.create(r.metric(), r.value(), r.unit()));
+  /** The validated rows as a Dataset with {@link #VALIDATED_SCHEMA}. */
+  public static Dataset<Row> asDataset(SparkSession spark, JavaRDD<InternalRow> validated) {
+    // internalCreateDataFrame is Spark's own way to wrap rows that are already in its binary format.
+    return spark.internalCreateDataFrame(validated.rdd(), VALIDATED_SCHEMA, false);
+  }
+
+  static InternalRow toRow(ValidatedLine v, RawLine line, Map<String, UTF8String> names) {
+    Object[] readings = new Object[v.readings().size()];
+    for (int i = 0; i < readings.length; i++) {
+      ValidatedLine.Reading r = v.readings().get(i);
+      readings[i] = new GenericInternalRow(new Object[] {name(names, r.metric()), r.value(), name(names, r.unit())});
     }
-    List<Row> rejects = new ArrayList<>(v.rejects().size());
-    for (ValidatedLine.Reject r : v.rejects()) {
-      rejects.add(RowFactory.create(r.reason().code(), r.detail(), r.metric()));
+    Object[] rejects = new Object[v.rejects().size()];
+    for (int i = 0; i < rejects.length; i++) {
+      ValidatedLine.Reject r = v.rejects().get(i);
+      rejects[i] = new GenericInternalRow(new Object[] {name(names, r.reason().code()), UTF8String.fromString(r.detail()), utf8(r.metric())});
     }
-    return RowFactory.create(
-        v.lineRejected(),
-        v.eventId(),
-        v.deviceId(),
-        v.eventTsMicros(),
-        v.lat(),
-        v.lon(),
-        v.batteryV(),
-        v.firmware(),
-        v.seq(),
-        sourceFile,
-        sourceLine,
-        arrivalUs,
-        rejects.isEmpty() ? null : raw,
-        scala.collection.JavaConverters.asScalaBuffer(readings),
-        scala.collection.JavaConverters.asScalaBuffer(rejects));
+    return new GenericInternalRow(
+        new Object[] {
+          v.lineRejected(),
+          utf8(v.eventId()),
+          utf8(v.deviceId()),
+          v.eventTsMicros(),
+          v.lat(),
+          v.lon(),
+          v.batteryV(),
+          utf8(v.firmware()),
+          v.seq(),
+          name(names, line.sourceFile()),
+          line.sourceLine(),
+          line.arrivalUs(),
+          rejects.length == 0 ? null : UTF8String.fromString(line.text()),
+          new GenericArrayData(readings),
+          new GenericArrayData(rejects)
+        });
+  }
+
+  /** Interned UTF-8 forms of the few repeated names (metrics, units, reasons, files). */
+  private static UTF8String name(Map<String, UTF8String> names, String s) {
+    return names.computeIfAbsent(s, UTF8String::fromString);
+  }
+
+  private static UTF8String utf8(String s) {
+    return s == null ? null : UTF8String.fromString(s);
+  }
+
+  /** Column {@code key_hash}: a 64-bit hash of {@code event_id}, the cheap first step of deduplication. */
+  public static Column keyHash() {
+    return xxhash64(col("event_id"));
   }
 
   /**
-   * The event lines of {@code validated} that are duplicates: {@code (event_id, source_file,
-   * source_line)} of every copy but the winner. {@code priorEventIds} (column {@code event_id}, repeats
-   * allowed) are events already cleansed by other runs; they always win.
+   * Hashes of event ids that may be duplicated: held by more than one event line of this run, or by
+   * an event line and an already cleansed event ({@code priorEventIds}, column {@code event_id},
+   * repeats allowed). A hash aggregate on a long, so it stays cheap for millions of events; the few
+   * hashes it returns are resolved exactly by {@link #losers}.
    */
-  public static Dataset<Row> duplicates(Dataset<Row> validated, Dataset<Row> priorEventIds) {
-    Dataset<Row> copies =
-        validated.filter(not(col("line_rejected"))).select(col("event_id"), lit(1).as("origin"), col("source_file"), col("source_line"));
-    Dataset<Row> prior =
-        priorEventIds.select(col("event_id"), lit(0).as("origin"), lit(null).cast("string").as("source_file"), lit(null).cast("long").as("source_line"));
-    Column copy = struct(col("origin"), col("source_file"), col("source_line"));
-    Dataset<Row> contested =
-        copies
-            .unionByName(prior)
-            .groupBy("event_id")
-            .agg(sum("origin").as("new_copies"), count(lit(1)).as("copies"), min(copy).as("winner"))
-            .filter(col("new_copies").geq(1).and(col("copies").gt(1)))
-            .select("event_id", "winner");
+  public static Dataset<Row> contestedHashes(Dataset<Row> validated, Dataset<Row> priorEventIds) {
+    Dataset<Row> copies = validated.filter(not(col("line_rejected"))).select(keyHash().as("key_hash"), lit(1L).as("new_copy"));
+    Dataset<Row> prior = priorEventIds.select(keyHash().as("key_hash"), lit(0L).as("new_copy")).distinct();
     return copies
-        .join(contested, "event_id")
-        .filter(not(copy.equalTo(col("winner"))))
-        .select("event_id", "source_file", "source_line");
+        .unionByName(prior)
+        .groupBy("key_hash")
+        .agg(sum("new_copy").as("new_copies"), count(lit(1)).as("copies"))
+        .filter(col("new_copies").geq(1).and(col("copies").gt(1)))
+        .select("key_hash");
   }
 
-  /** Event lines that won deduplication. */
-  public static Dataset<Row> events(Dataset<Row> validated, Dataset<Row> duplicates) {
+  /** A copy of an event: where it was read, or {@code prior} when it is already cleansed. */
+  public record Copy(String eventId, String sourceFile, long sourceLine, boolean prior) {}
+
+  /**
+   * The copies that lose deduplication, exactly, by event id: an already cleansed copy wins, else the
+   * smallest (source_file, source_line); every other copy of the run loses.
+   */
+  public static List<Copy> losers(List<Copy> copies) {
+    java.util.Map<String, List<Copy>> byId = new java.util.HashMap<>();
+    copies.forEach(c -> byId.computeIfAbsent(c.eventId(), k -> new ArrayList<>()).add(c));
+    List<Copy> losers = new ArrayList<>();
+    java.util.Comparator<Copy> order =
+        java.util.Comparator.comparing((Copy c) -> !c.prior()).thenComparing(Copy::sourceFile, java.util.Comparator.nullsFirst(String::compareTo)).thenComparingLong(Copy::sourceLine);
+    for (List<Copy> group : byId.values()) {
+      if (group.size() > 1) {
+        group.sort(order);
+        group.subList(1, group.size()).stream().filter(c -> !c.prior()).forEach(losers::add);
+      }
+    }
+    losers.sort(java.util.Comparator.comparing(Copy::sourceFile).thenComparingLong(Copy::sourceLine));
+    return losers;
+  }
+
+  /**
+   * Adds the boolean column {@code duplicate} to every validated line: true for the given losing
+   * copies. The losers are few, so they are broadcast and the lines are never shuffled.
+   */
+  public static Dataset<Row> markDuplicates(Dataset<Row> validated, List<Copy> losers) {
+    List<Row> rows = new ArrayList<>(losers.size());
+    losers.forEach(l -> rows.add(RowFactory.create(l.sourceFile(), l.sourceLine(), true)));
+    StructType schema =
+        new StructType().add("dup_file", DataTypes.StringType).add("dup_line", DataTypes.LongType).add("duplicate", DataTypes.BooleanType);
+    Dataset<Row> dups = validated.sparkSession().createDataFrame(rows, schema);
     return validated
-        .filter(not(col("line_rejected")))
-        .join(duplicates, scala.collection.JavaConverters.asScalaBuffer(LINE_KEY).toSeq(), "left_anti");
+        .join(broadcast(dups), col("source_file").equalTo(col("dup_file")).and(col("source_line").equalTo(col("dup_line"))), "left_outer")
+        .withColumn("duplicate", coalesce(col("duplicate"), lit(false)))
+        .drop("dup_file", "dup_line");
+  }
+
+  /** Event lines that won deduplication ({@code marked} comes from {@link #markDuplicates}). */
+  public static Dataset<Row> events(Dataset<Row> marked) {
+    return marked.filter(not(col("line_rejected")).and(not(col("duplicate"))));
   }
 
   /** Rows of {@code cleansed/readings}: one per good reading of each surviving event. */
@@ -166,20 +229,19 @@ public final class Cleanse {
    * every rejected reading of a surviving event (scope {@code reading}). Rejected readings of a
    * duplicate are dropped with it.
    */
-  public static Dataset<Row> quarantine(Dataset<Row> validated, Dataset<Row> events, String runId) {
-    Dataset<Row> lines = rejectRows(validated.filter(col("line_rejected")), "line", runId);
-    Dataset<Row> readings = rejectRows(events.filter(size(col("rejects")).gt(0)), "reading", runId);
-    return lines.unionByName(readings);
+  public static Dataset<Row> quarantine(Dataset<Row> marked, String runId) {
+    Dataset<Row> rejected = marked.filter(not(col("duplicate")).and(size(col("rejects")).gt(0)));
+    return rejectRows(rejected, runId);
   }
 
-  private static Dataset<Row> rejectRows(Dataset<Row> rows, String scope, String runId) {
+  private static Dataset<Row> rejectRows(Dataset<Row> rows, String runId) {
     Column arrivalTs = timestamp_micros(col("arrival_us"));
     return rows.select(col("*"), explode(col("rejects")).as("q"))
         .select(
             lit(runId).as("run_id"),
             col("q.reason_code").as("reason_code"),
             col("q.reason_detail").as("reason_detail"),
-            lit(scope).as("scope"),
+            when(col("line_rejected"), lit("line")).otherwise(lit("reading")).as("scope"),
             col("raw_line"),
             col("source_file"),
             col("source_line"),

@@ -26,6 +26,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -47,7 +50,8 @@ import org.apache.spark.storage.StorageLevel;
  * </ol>
  *
  * <p>Dangers: one writer per lake at a time (a second concurrent cleanse could interleave); a raw
- * file added to an hour before the bookmark is only picked up by a {@code --from/--to} window.
+ * file added to an arrival hour older than the bookmark minus {@code --lookback} is only picked up
+ * by a {@code --from/--to} window.
  */
 public final class CleanseJob {
   public static final String JOB = "cleanse";
@@ -80,7 +84,7 @@ public final class CleanseJob {
     List<JobRun> history = jobRuns.all();
     List<JobRun> succeeded = history.stream().filter(r -> r.job().equals(JOB) && r.status() == JobRun.Status.SUCCEEDED).toList();
     Optional<Instant> bookmark = bookmark(succeeded);
-    List<RawFile> listed = lake.raw().list(config.incremental() ? bookmark : config.from(), config.to());
+    List<RawFile> listed = lake.raw().list(config.incremental() ? bookmark.map(b -> b.minus(config.lookback())) : config.from(), config.to());
     Selection selection = config.incremental() ? pending(listed, succeeded, bookmark) : new Selection(listed, bookmark);
     String runId = runId(selection.files());
     int attempt = (int) history.stream().filter(r -> r.runId().equals(runId)).count() + 1;
@@ -118,30 +122,45 @@ public final class CleanseJob {
 
   private CleanseCounts process(Selection selection, String runId, LakeTable cleansed, LakeTable quarantine, Progress progress) {
     List<RawFile> files = selection.files();
-    Dataset<Row> validated =
+    JavaRDD<InternalRow> validatedRows =
         Cleanse.validate(RawReader.lines(lake, files), config.catalog(), config.limits()).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> duplicates = null;
+    Dataset<Row> validated = Cleanse.asDataset(lake.spark(), validatedRows);
     try {
-      lake.spark().sparkContext().setJobDescription("cleanse: read and validate " + files.size() + " raw files");
-      Row lines =
-          validated
+      describe("read and validate " + files.size() + " raw files");
+      Column eventUs = when(not(col("line_rejected")), col("event_us"));
+      List<Row> perFile =
+          validated.groupBy("source_file").agg(count(lit(1)), max("source_line"), min(eventUs), max(eventUs)).collectAsList();
+      long linesIn = 0;
+      long firstEventUs = Long.MAX_VALUE;
+      long lastEventUs = Long.MIN_VALUE;
+      for (Row f : perFile) {
+        if (f.getLong(1) != f.getLong(2)) {
+          throw new JobFailedException("line accounting failed for " + f.getString(0) + ": " + f.getLong(1) + " rows for " + f.getLong(2) + " lines; nothing written");
+        }
+        linesIn += f.getLong(1);
+        if (!f.isNullAt(3)) {
+          firstEventUs = Math.min(firstEventUs, f.getLong(3));
+          lastEventUs = Math.max(lastEventUs, f.getLong(4));
+        }
+      }
+      List<Date> eventDates = datesBetween(firstEventUs, lastEventUs);
+      progress.step("validated %,d lines of %d files; events on %d dates", linesIn, perFile.size(), eventDates.size());
+
+      describe("deduplicate on event_id");
+      List<Cleanse.Copy> losers = Cleanse.losers(contestedCopies(validated, priorEventIds(cleansed, eventDates, files)));
+      Dataset<Row> marked = Cleanse.markDuplicates(validated, losers);
+      Row c =
+          marked
               .agg(
                   count(lit(1)),
-                  sum(when(col("line_rejected"), 1).otherwise(0)),
-                  collect_set(when(not(col("line_rejected")), to_date(timestamp_micros(col("event_us"))))))
+                  sum(when(col("line_rejected"), 1L).otherwise(0L)),
+                  sum(when(col("duplicate"), 1L).otherwise(0L)),
+                  sum(when(not(col("line_rejected")).and(not(col("duplicate"))), 1L).otherwise(0L)),
+                  sum(when(not(col("line_rejected")).and(not(col("duplicate"))), size(col("readings"))).otherwise(0)),
+                  sum(when(not(col("line_rejected")).and(not(col("duplicate"))), size(col("rejects"))).otherwise(0)))
               .head();
-      long linesIn = lines.getLong(0);
-      long linesQuarantined = lines.isNullAt(1) ? 0 : lines.getLong(1);
-      List<Date> eventDates = lines.getList(2);
-      progress.step("validated %,d lines: %,d rejected, events on %d dates", linesIn, linesQuarantined, eventDates.size());
-
-      lake.spark().sparkContext().setJobDescription("cleanse: deduplicate on event_id");
-      duplicates = Cleanse.duplicates(validated, priorEventIds(cleansed, eventDates, files)).persist(StorageLevel.MEMORY_AND_DISK());
-      long duplicateCount = duplicates.count();
-      Dataset<Row> events = Cleanse.events(validated, duplicates);
-      Row ev = events.agg(count(lit(1)), sum(size(col("readings"))), sum(size(col("rejects")))).head();
-      Dataset<Row> quarantineRows = Cleanse.quarantine(validated, events, runId);
-      Map<String, Long> byReason = new LinkedHashMap<>();
+      Dataset<Row> quarantineRows = Cleanse.quarantine(marked, runId);
+      Map<String, Long> byReason = new java.util.TreeMap<>();
       for (Row r : quarantineRows.groupBy("reason_code").count().collectAsList()) {
         byReason.put(r.getString(0), r.getLong(1));
       }
@@ -149,31 +168,29 @@ public final class CleanseJob {
           new CleanseCounts(
               files.size(),
               linesIn,
-              ev.getLong(0),
-              linesQuarantined,
-              duplicateCount,
-              ev.isNullAt(1) ? 0 : ev.getLong(1),
-              ev.isNullAt(2) ? 0 : ev.getLong(2),
+              c.getLong(3),
+              c.getLong(1),
+              c.getLong(2),
+              c.getLong(4),
+              c.getLong(5),
               byReason.values().stream().mapToLong(Long::longValue).sum(),
               byReason);
-      progress.step("%,d events, %,d duplicates, %,d readings", counts.eventsCleansed(), duplicateCount, counts.readingsCleansed());
-      if (!counts.reconciles()) {
+      progress.step("%,d events, %,d duplicates, %,d readings", counts.eventsCleansed(), counts.duplicates(), counts.readingsCleansed());
+      if (c.getLong(0) != linesIn || !counts.reconciles()) {
         throw new JobFailedException(String.format(
-            "reconciliation failed, nothing written: lines_in %d != events_cleansed %d + lines_quarantined %d + duplicates %d",
-            counts.linesIn(), counts.eventsCleansed(), counts.linesQuarantined(), counts.duplicates()));
+            "reconciliation failed, nothing written: lines_in %d (%d rows) != events_cleansed %d + lines_quarantined %d + duplicates %d",
+            counts.linesIn(), c.getLong(0), counts.eventsCleansed(), counts.linesQuarantined(), counts.duplicates()));
       }
 
-      lake.spark().sparkContext().setJobDescription("cleanse: write cleansed/readings");
-      cleansed.replaceWhere(Cleanse.readings(events, runId), cleansedPredicate(files));
+      describe("write cleansed/readings");
+      long readingsWritten = cleansed.replaceWhere(Cleanse.readings(Cleanse.events(marked), runId), cleansedPredicate(files));
       progress.step("committed cleansed/readings version %d", cleansed.version());
       Failpoints.reach("cleanse.after-readings-commit");
-      lake.spark().sparkContext().setJobDescription("cleanse: write quarantine/events");
-      quarantine.replaceWhere(quarantineRows, quarantinePredicate(files));
+      describe("write quarantine/events");
+      long rejectsWritten = quarantine.replaceWhere(quarantineRows, quarantinePredicate(files));
       progress.step("committed quarantine/events version %d", quarantine.version());
       Failpoints.reach("cleanse.after-quarantine-commit");
 
-      long readingsWritten = cleansed.lastCommitOutputRows();
-      long rejectsWritten = quarantine.lastCommitOutputRows();
       if (readingsWritten != counts.readingsCleansed() || rejectsWritten != counts.quarantineRows()) {
         throw new JobFailedException(String.format(
             "written rows do not match the counts (readings %d written, %d expected; quarantine %d written, %d expected); tables restored",
@@ -181,11 +198,42 @@ public final class CleanseJob {
       }
       return counts;
     } finally {
-      validated.unpersist();
-      if (duplicates != null) {
-        duplicates.unpersist();
-      }
+      validatedRows.unpersist(false);
     }
+  }
+
+  /** The UTC dates from the first to the last event time (empty when there is no event). */
+  private static List<Date> datesBetween(long firstUs, long lastUs) {
+    List<Date> dates = new ArrayList<>();
+    if (firstUs > lastUs) {
+      return dates;
+    }
+    LocalDate last = LocalDate.ofInstant(Instant.EPOCH.plus(lastUs, java.time.temporal.ChronoUnit.MICROS), java.time.ZoneOffset.UTC);
+    for (LocalDate d = LocalDate.ofInstant(Instant.EPOCH.plus(firstUs, java.time.temporal.ChronoUnit.MICROS), java.time.ZoneOffset.UTC); !d.isAfter(last); d = d.plusDays(1)) {
+      dates.add(Date.valueOf(d));
+    }
+    return dates;
+  }
+
+  /** Every copy, new or already cleansed, of the event ids whose hashes are contested. */
+  private static List<Cleanse.Copy> contestedCopies(Dataset<Row> validated, Dataset<Row> prior) {
+    Object[] hashes = Cleanse.contestedHashes(validated, prior).collectAsList().stream().map(r -> r.get(0)).toArray();
+    List<Cleanse.Copy> copies = new ArrayList<>();
+    if (hashes.length == 0) {
+      return copies;
+    }
+    for (Row r : validated.filter(not(col("line_rejected")).and(Cleanse.keyHash().isin(hashes)))
+        .select("event_id", "source_file", "source_line").collectAsList()) {
+      copies.add(new Cleanse.Copy(r.getString(0), r.getString(1), r.getLong(2), false));
+    }
+    for (Row r : prior.filter(Cleanse.keyHash().isin(hashes)).select("event_id").distinct().collectAsList()) {
+      copies.add(new Cleanse.Copy(r.getString(0), null, 0, true));
+    }
+    return copies;
+  }
+
+  private void describe(String stage) {
+    lake.spark().sparkContext().setJobDescription("cleanse: " + stage);
   }
 
   /**
@@ -212,8 +260,9 @@ public final class CleanseJob {
   }
 
   /**
-   * The files listed from the bookmark hour on that no successful run has processed. The new bookmark
-   * is the newest hour listed: files still arriving in that hour are picked up next time.
+   * The listed files (from the bookmark hour minus the lookback on) that no successful run has
+   * processed. The new bookmark is the newest hour listed: files still arriving in that hour are
+   * picked up next time.
    */
   static Selection pending(List<RawFile> listed, List<JobRun> succeeded, Optional<Instant> bookmark) {
     Set<String> done = new HashSet<>();

@@ -1,10 +1,11 @@
 package dev.sensorhouse.cleanse;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import dev.sensorhouse.contract.MetricCatalog;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -14,14 +15,13 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * Validates one raw line against the event contract and the metric catalog. Pure: the outcome depends
- * only on the line, its arrival hour, the catalog and the limits.
+ * only on the line, its arrival hour, the catalog and the limits. The line is read once as a stream
+ * of JSON tokens (no object tree), which keeps validation at about a microsecond per line.
  *
  * <p>Line-level checks run in the order of {@link ReasonCode} and the first fault wins. Then each
  * metric is checked on its own: an unknown metric, an unaccepted unit or a value outside the catalog
@@ -30,10 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class RawEventValidator implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final ObjectReader JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).reader();
+  private static final JsonFactory JSON = new JsonFactory();
   private static final Pattern DEVICE_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$");
-  private static final String[] REQUIRED = {"event_id", "device_id", "ts", "metrics"};
   private static final long HOUR_MICROS = 3_600_000_000L;
 
   private final MetricCatalog catalog;
@@ -54,24 +52,24 @@ public final class RawEventValidator implements Serializable {
     if (line.isBlank()) {
       return ValidatedLine.rejected(ReasonCode.MALFORMED_JSON, "empty line", null, null);
     }
-    JsonNode root;
-    try {
-      root = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      return ValidatedLine.rejected(ReasonCode.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage(), null, null);
+    Fields f;
+    try (JsonParser p = JSON.createParser(line)) {
+      f = Fields.read(p);
+    } catch (IOException e) {
+      String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      return ValidatedLine.rejected(ReasonCode.MALFORMED_JSON, "not valid JSON: " + message, null, null);
     }
-    if (root == null || !root.isObject()) {
-      return ValidatedLine.rejected(ReasonCode.MALFORMED_JSON, "expected a JSON object, got " + kind(root), null, null);
+    if (f == null) {
+      return ValidatedLine.rejected(ReasonCode.MALFORMED_JSON, "expected a JSON object", null, null);
     }
-    for (String field : REQUIRED) {
-      JsonNode v = root.get(field);
-      if (v == null || v.isNull()) {
-        return ValidatedLine.rejected(ReasonCode.MISSING_FIELD, "required field \"" + field + "\" is missing", text(root, "event_id"), text(root, "device_id"));
+    String eventId = f.eventId.isText() ? f.eventId.text : null;
+    String deviceId = f.deviceId.isText() ? f.deviceId.text : null;
+    for (Field required : new Field[] {f.eventId, f.deviceId, f.ts, f.metrics}) {
+      if (required.absentOrNull()) {
+        return ValidatedLine.rejected(ReasonCode.MISSING_FIELD, "required field \"" + required.name + "\" is missing", eventId, deviceId);
       }
     }
-    String eventId = text(root, "event_id");
-    String deviceId = text(root, "device_id");
-    String typeFault = typeFault(root);
+    String typeFault = f.typeFault();
     if (typeFault != null) {
       return ValidatedLine.rejected(ReasonCode.INVALID_TYPE, typeFault, eventId, deviceId);
     }
@@ -81,7 +79,7 @@ public final class RawEventValidator implements Serializable {
     }
     long ts;
     try {
-      ts = timestampMicros(root.get("ts"));
+      ts = timestampMicros(f.ts);
     } catch (DateTimeException | ArithmeticException e) {
       return ValidatedLine.rejected(ReasonCode.INVALID_TIMESTAMP, e.getMessage(), eventId, deviceId);
     }
@@ -101,26 +99,25 @@ public final class RawEventValidator implements Serializable {
           eventId,
           deviceId);
     }
-    return readings(root, eventId, deviceId, ts);
+    return readings(f, eventId, deviceId, ts);
   }
 
-  private ValidatedLine readings(JsonNode root, String eventId, String deviceId, long ts) {
-    JsonNode units = root.get("units");
-    List<ValidatedLine.Reading> good = new ArrayList<>();
+  private ValidatedLine readings(Fields f, String eventId, String deviceId, long ts) {
+    List<ValidatedLine.Reading> good = new ArrayList<>(f.metricCount);
     List<ValidatedLine.Reject> rejects = new ArrayList<>(0);
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.get("metrics").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (e.getValue().isNull()) {
+    for (int i = 0; i < f.metricCount; i++) {
+      if (f.metricNull[i]) {
         continue;
       }
-      String name = e.getKey();
-      double value = e.getValue().doubleValue();
+      String name = f.metricNames[i];
+      double value = f.metricValues[i];
       MetricCatalog.Metric metric = catalog.metric(name).orElse(null);
       if (metric == null) {
         rejects.add(new ValidatedLine.Reject(ReasonCode.UNKNOWN_METRIC, "metric \"" + clip(name) + "\" is not in the metric catalog", name));
         continue;
       }
-      String unit = units == null || units.isNull() || units.get(name) == null ? metric.unit() : units.get(name).asText();
+      String given = f.unit(name);
+      String unit = given == null ? metric.unit() : given;
       MetricCatalog.Conversion conversion = metric.units().get(unit);
       if (conversion == null) {
         rejects.add(new ValidatedLine.Reject(
@@ -140,93 +137,312 @@ public final class RawEventValidator implements Serializable {
     if (good.isEmpty()) {
       return new ValidatedLine(true, eventId, deviceId, ts, null, null, null, null, null, List.of(), rejects);
     }
-    JsonNode location = root.get("location");
-    boolean hasFix = location != null && !location.isNull();
+    boolean hasFix = !f.location.absentOrNull();
     return new ValidatedLine(
         false,
         eventId,
         deviceId,
         ts,
-        hasFix ? location.get("lat").doubleValue() : null,
-        hasFix ? location.get("lon").doubleValue() : null,
-        optionalDouble(root, "battery_v"),
-        text(root, "firmware"),
-        root.hasNonNull("seq") ? root.get("seq").longValue() : null,
+        hasFix ? f.lat : null,
+        hasFix ? f.lon : null,
+        f.batteryV.absentOrNull() ? null : f.batteryV.number,
+        f.firmware.absentOrNull() ? null : f.firmware.text,
+        f.seq.absentOrNull() ? null : (long) f.seq.number,
         good,
         rejects);
   }
 
-  /** The first field whose JSON type breaks the contract, described; null when all types are right. */
-  private static String typeFault(JsonNode root) {
-    JsonNode eventId = root.get("event_id");
-    if (!eventId.isTextual()) {
-      return "event_id must be a string, got " + kind(eventId);
+  /** One top-level field as read from the token stream: its JSON kind and, for scalars, its value. */
+  private static final class Field {
+    final String name;
+    JsonToken token; // null: absent
+    String text; // string value, or the number's literal text
+    double number;
+    boolean integral;
+    boolean fitsLong;
+
+    Field(String name) {
+      this.name = name;
     }
-    if (eventId.asText().isEmpty() || eventId.asText().length() > 128) {
-      return "event_id must have 1 to 128 characters, got " + eventId.asText().length();
+
+    boolean absentOrNull() {
+      return token == null || token == JsonToken.VALUE_NULL;
     }
-    if (!root.get("device_id").isTextual()) {
-      return "device_id must be a string, got " + kind(root.get("device_id"));
+
+    boolean isText() {
+      return token == JsonToken.VALUE_STRING;
     }
-    JsonNode ts = root.get("ts");
-    if (!ts.isTextual() && !ts.isNumber()) {
-      return "ts must be an ISO-8601 string or epoch milliseconds, got " + kind(ts);
+
+    boolean isNumber() {
+      return token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
     }
-    JsonNode metrics = root.get("metrics");
-    if (!metrics.isObject()) {
-      return "metrics must be an object, got " + kind(metrics);
-    }
-    boolean anyNumber = false;
-    for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (e.getValue().isNumber()) {
-        anyNumber = true;
-      } else if (!e.getValue().isNull()) {
-        return "metrics." + clip(e.getKey()) + " must be a number or null, got " + kind(e.getValue());
+
+    /** Reads the current value; containers are skipped (their kind is kept). */
+    void read(JsonParser p) throws IOException {
+      token = p.currentToken();
+      switch (token) {
+        case VALUE_STRING -> text = p.getText();
+        case VALUE_NUMBER_INT -> {
+          integral = true;
+          fitsLong = p.getNumberType() == JsonParser.NumberType.INT || p.getNumberType() == JsonParser.NumberType.LONG;
+          number = fitsLong ? p.getLongValue() : p.getDoubleValue();
+          text = p.getText();
+        }
+        case VALUE_NUMBER_FLOAT -> {
+          number = p.getDoubleValue();
+          text = p.getText();
+        }
+        case VALUE_TRUE, VALUE_FALSE -> text = p.getText();
+        case START_OBJECT, START_ARRAY -> p.skipChildren();
+        default -> {}
       }
     }
-    if (!anyNumber) {
-      return "metrics must hold at least one numeric value";
+
+    String kind() {
+      return kindOf(token, text);
     }
-    JsonNode units = root.get("units");
-    if (units != null && !units.isNull()) {
-      if (!units.isObject()) {
-        return "units must be an object, got " + kind(units);
+  }
+
+  private static String kindOf(JsonToken token, String text) {
+    if (token == null) {
+      return "nothing";
+    }
+    return switch (token) {
+      case VALUE_STRING -> "a string \"" + clip(text) + "\"";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number " + text;
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean " + text;
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      case VALUE_NULL -> "null";
+      default -> token.toString().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  /**
+   * The fields of one event, read in a single pass over the parser's tokens (no tree). A repeated
+   * key keeps its last value, as a JSON object model would.
+   */
+  private static final class Fields {
+    final Field eventId = new Field("event_id");
+    final Field deviceId = new Field("device_id");
+    final Field ts = new Field("ts");
+    final Field metrics = new Field("metrics");
+    final Field units = new Field("units");
+    final Field location = new Field("location");
+    final Field batteryV = new Field("battery_v");
+    final Field firmware = new Field("firmware");
+    final Field seq = new Field("seq");
+    final Field schemaVersion = new Field("schema_version");
+    String[] metricNames = new String[8];
+    double[] metricValues = new double[8];
+    boolean[] metricNull = new boolean[8];
+    int metricCount;
+    String metricFault; // first metric value that is neither a number nor null
+    boolean metricNumber; // at least one numeric metric value
+    String[] unitNames = new String[0];
+    String[] unitValues = new String[0];
+    int unitCount;
+    String unitFault;
+    String locationFault;
+    Double lat;
+    Double lon;
+
+    /** Reads the root object; null when the root is not an object. Throws on malformed JSON or trailing tokens. */
+    static Fields read(JsonParser p) throws IOException {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = units.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (!e.getValue().isTextual()) {
-          return "units." + clip(e.getKey()) + " must be a string, got " + kind(e.getValue());
+      Fields f = new Fields();
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        p.nextToken();
+        switch (name) {
+          case "event_id" -> f.eventId.read(p);
+          case "device_id" -> f.deviceId.read(p);
+          case "ts" -> f.ts.read(p);
+          case "metrics" -> f.readMetrics(p);
+          case "units" -> f.readUnits(p);
+          case "location" -> f.readLocation(p);
+          case "battery_v" -> f.batteryV.read(p);
+          case "firmware" -> f.firmware.read(p);
+          case "seq" -> f.seq.read(p);
+          case "schema_version" -> f.schemaVersion.read(p);
+          default -> p.skipChildren();
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT) {
+        throw new JsonParseException(p, "unexpected token " + p.currentToken());
+      }
+      if (p.nextToken() != null) {
+        throw new JsonParseException(p, "trailing content after the JSON object");
+      }
+      return f;
+    }
+
+    private void readMetrics(JsonParser p) throws IOException {
+      metricCount = 0;
+      metricFault = null;
+      metricNumber = false;
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        metrics.read(p);
+        return;
+      }
+      metrics.token = JsonToken.START_OBJECT;
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        JsonToken t = p.nextToken();
+        if (metricCount == metricNames.length) {
+          metricNames = java.util.Arrays.copyOf(metricNames, metricCount * 2);
+          metricValues = java.util.Arrays.copyOf(metricValues, metricCount * 2);
+          metricNull = java.util.Arrays.copyOf(metricNull, metricCount * 2);
+        }
+        int existing = indexOf(metricNames, metricCount, name);
+        int i = existing >= 0 ? existing : metricCount++;
+        metricNames[i] = name;
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+          metricValues[i] = p.getDoubleValue();
+          metricNull[i] = false;
+          metricNumber = true;
+        } else if (t == JsonToken.VALUE_NULL) {
+          metricNull[i] = true;
+        } else {
+          if (metricFault == null) {
+            metricFault = "metrics." + clip(name) + " must be a number or null, got " + kindOf(t, t == JsonToken.VALUE_STRING || t.isBoolean() ? p.getText() : null);
+          }
+          p.skipChildren();
         }
       }
     }
-    JsonNode location = root.get("location");
-    if (location != null && !location.isNull()) {
-      if (!location.isObject()) {
-        return "location must be an object {lat, lon, alt?}, got " + kind(location);
+
+    private void readUnits(JsonParser p) throws IOException {
+      unitCount = 0;
+      unitFault = null;
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        units.read(p);
+        return;
       }
-      JsonNode lat = location.get("lat");
-      JsonNode lon = location.get("lon");
-      if (lat == null || !lat.isNumber() || Math.abs(lat.doubleValue()) > 90) {
-        return "location.lat must be a number in [-90, 90], got " + (lat == null ? "nothing" : lat.toString());
+      units.token = JsonToken.START_OBJECT;
+      unitNames = new String[4];
+      unitValues = new String[4];
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        JsonToken t = p.nextToken();
+        if (t != JsonToken.VALUE_STRING) {
+          if (unitFault == null) {
+            unitFault = "units." + clip(name) + " must be a string, got " + kindOf(t, t.isScalarValue() ? p.getText() : null);
+          }
+          p.skipChildren();
+          continue;
+        }
+        int existing = indexOf(unitNames, unitCount, name);
+        if (existing >= 0) {
+          unitValues[existing] = p.getText();
+          continue;
+        }
+        if (unitCount == unitNames.length) {
+          unitNames = java.util.Arrays.copyOf(unitNames, unitCount * 2);
+          unitValues = java.util.Arrays.copyOf(unitValues, unitCount * 2);
+        }
+        unitNames[unitCount] = name;
+        unitValues[unitCount++] = p.getText();
       }
-      if (lon == null || !lon.isNumber() || Math.abs(lon.doubleValue()) > 180) {
-        return "location.lon must be a number in [-180, 180], got " + (lon == null ? "nothing" : lon.toString());
+    }
+
+    private void readLocation(JsonParser p) throws IOException {
+      lat = null;
+      lon = null;
+      locationFault = null;
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        location.read(p);
+        if (location.token != JsonToken.VALUE_NULL) {
+          locationFault = "location must be an object {lat, lon, alt?}, got " + location.kind();
+        }
+        return;
+      }
+      location.token = JsonToken.START_OBJECT;
+      Field latField = new Field("lat");
+      Field lonField = new Field("lon");
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        p.nextToken();
+        switch (name) {
+          case "lat" -> latField.read(p);
+          case "lon" -> lonField.read(p);
+          default -> p.skipChildren();
+        }
+      }
+      if (!latField.isNumber() || Math.abs(latField.number) > 90) {
+        locationFault = "location.lat must be a number in [-90, 90], got " + (latField.token == null ? "nothing" : latField.text == null ? latField.kind() : latField.text);
+      } else if (!lonField.isNumber() || Math.abs(lonField.number) > 180) {
+        locationFault = "location.lon must be a number in [-180, 180], got " + (lonField.token == null ? "nothing" : lonField.text == null ? lonField.kind() : lonField.text);
+      } else {
+        lat = latField.number;
+        lon = lonField.number;
       }
     }
-    if (present(root, "battery_v") && !root.get("battery_v").isNumber()) {
-      return "battery_v must be a number, got " + kind(root.get("battery_v"));
+
+    String unit(String metric) {
+      int i = indexOf(unitNames, unitCount, metric);
+      return i >= 0 ? unitValues[i] : null;
     }
-    if (present(root, "firmware") && !root.get("firmware").isTextual()) {
-      return "firmware must be a string, got " + kind(root.get("firmware"));
+
+    private static int indexOf(String[] names, int count, String name) {
+      for (int i = 0; i < count; i++) {
+        if (names[i].equals(name)) {
+          return i;
+        }
+      }
+      return -1;
     }
-    if (present(root, "seq") && !root.get("seq").isIntegralNumber()) {
-      return "seq must be an integer, got " + kind(root.get("seq"));
+
+    /** The first field whose JSON type breaks the contract, described; null when all types are right. */
+    String typeFault() {
+      if (!eventId.isText()) {
+        return "event_id must be a string, got " + eventId.kind();
+      }
+      if (eventId.text.isEmpty() || eventId.text.length() > 128) {
+        return "event_id must have 1 to 128 characters, got " + eventId.text.length();
+      }
+      if (!deviceId.isText()) {
+        return "device_id must be a string, got " + deviceId.kind();
+      }
+      if (!ts.isText() && !ts.isNumber()) {
+        return "ts must be an ISO-8601 string or epoch milliseconds, got " + ts.kind();
+      }
+      if (metrics.token != JsonToken.START_OBJECT) {
+        return "metrics must be an object, got " + metrics.kind();
+      }
+      if (metricFault != null) {
+        return metricFault;
+      }
+      if (!metricNumber) {
+        return "metrics must hold at least one numeric value";
+      }
+      if (!units.absentOrNull()) {
+        if (units.token != JsonToken.START_OBJECT) {
+          return "units must be an object, got " + units.kind();
+        }
+        if (unitFault != null) {
+          return unitFault;
+        }
+      }
+      if (locationFault != null) {
+        return locationFault;
+      }
+      if (!batteryV.absentOrNull() && !batteryV.isNumber()) {
+        return "battery_v must be a number, got " + batteryV.kind();
+      }
+      if (!firmware.absentOrNull() && !firmware.isText()) {
+        return "firmware must be a string, got " + firmware.kind();
+      }
+      if (!seq.absentOrNull() && !(seq.token == JsonToken.VALUE_NUMBER_INT && seq.fitsLong)) {
+        return "seq must be an integer, got " + seq.kind();
+      }
+      if (!schemaVersion.absentOrNull() && schemaVersion.token != JsonToken.VALUE_NUMBER_INT) {
+        return "schema_version must be an integer, got " + schemaVersion.kind();
+      }
+      return null;
     }
-    if (present(root, "schema_version") && !root.get("schema_version").isIntegralNumber()) {
-      return "schema_version must be an integer, got " + kind(root.get("schema_version"));
-    }
-    return null;
   }
 
   /**
@@ -234,18 +450,18 @@ public final class RawEventValidator implements Serializable {
    * common {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|±HH:mm)} form is parsed by hand; anything else
    * goes through {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME}.
    */
-  static long timestampMicros(JsonNode ts) {
+  private static long timestampMicros(Field ts) {
     if (ts.isNumber()) {
-      if (!ts.isIntegralNumber()) {
-        throw new DateTimeException("epoch milliseconds must be an integer, got " + ts);
+      if (!ts.integral) {
+        throw new DateTimeException("epoch milliseconds must be an integer, got " + ts.text);
       }
-      long millis = ts.longValue();
-      if (!ts.canConvertToLong() || millis < 0 || millis > 253_402_300_799_999L) {
-        throw new DateTimeException("epoch milliseconds " + ts + " is outside 1970..9999");
+      long millis = (long) ts.number;
+      if (!ts.fitsLong || millis < 0 || millis > 253_402_300_799_999L) {
+        throw new DateTimeException("epoch milliseconds " + ts.text + " is outside 1970..9999");
       }
       return millis * 1000;
     }
-    String s = ts.asText();
+    String s = ts.text;
     long fast = fastIso(s);
     if (fast != Long.MIN_VALUE) {
       return fast;
@@ -313,34 +529,6 @@ public final class RawEventValidator implements Serializable {
       v = v * 10 + (c - '0');
     }
     return v;
-  }
-
-  private static boolean present(JsonNode root, String field) {
-    return root.hasNonNull(field);
-  }
-
-  private static Double optionalDouble(JsonNode root, String field) {
-    return root.hasNonNull(field) ? root.get(field).doubleValue() : null;
-  }
-
-  private static String text(JsonNode root, String field) {
-    JsonNode v = root.get(field);
-    return v != null && v.isTextual() ? v.asText() : null;
-  }
-
-  private static String kind(JsonNode node) {
-    if (node == null || node.isMissingNode()) {
-      return "nothing";
-    }
-    return switch (node.getNodeType()) {
-      case STRING -> "a string " + clip(node.toString());
-      case NUMBER -> "a number " + node;
-      case BOOLEAN -> "a boolean " + node;
-      case ARRAY -> "an array";
-      case OBJECT -> "an object";
-      case NULL -> "null";
-      default -> node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-    };
   }
 
   private static String clip(String s) {

@@ -19,58 +19,84 @@ import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Reads raw files as numbered lines: one Spark task per file, each line kept verbatim with its file
+ * Reads raw files as numbered lines: files packed into a few Spark tasks by size (a task reads its
+ * files one after the other, whole, so gzip works and lines are numbered), each line kept verbatim with its file
  * (relative to the lake root), 1-based line number and arrival hour. Compressed files (.gz and the
  * other Hadoop codecs) are decompressed by their suffix. Spark's own text source cannot number lines,
  * which the quarantine needs for replay.
  */
 public final class RawReader {
-  /** The lines Dataset the validation consumes. Times are epoch microseconds. */
-  public static final StructType LINES_SCHEMA =
-      new StructType()
-          .add("source_file", DataTypes.StringType, false)
-          .add("source_line", DataTypes.LongType, false)
-          .add("arrival_us", DataTypes.LongType, false)
-          .add("raw_line", DataTypes.StringType, false);
-
   private RawReader() {}
 
-  public static Dataset<Row> lines(Lake lake, List<RawFile> files) {
+  /** Bytes a task reads before another task is worth its overhead. */
+  static final long TASK_BYTES = 128L << 20;
+
+  public static JavaRDD<RawLine> lines(Lake lake, List<RawFile> files) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
-    HadoopConf conf = new HadoopConf(lake.hadoopConf());
+    Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(lake.hadoopConf()));
     String root = lake.root();
-    JavaRDD<Row> rows =
-        jsc.parallelize(new ArrayList<>(files), Math.max(1, files.size()))
-            .flatMap(file -> new LineIterator(conf, root, file));
-    return lake.spark().createDataFrame(rows, LINES_SCHEMA);
+    List<List<RawFile>> groups = groups(files, jsc.defaultParallelism());
+    return jsc.parallelize(groups, Math.max(1, groups.size()))
+        .flatMap(group -> group.stream().flatMap(file -> stream(new LineIterator(conf.value(), root, file))).iterator());
+  }
+
+  /**
+   * Packs files into task groups of similar size, largest first into the lightest group: at least
+   * {@code parallelism} groups (when there are that many files), more when the input is large.
+   */
+  static List<List<RawFile>> groups(List<RawFile> files, int parallelism) {
+    long total = files.stream().mapToLong(RawFile::bytes).sum();
+    int count = (int) Math.min(files.size(), Math.max(parallelism, (total + TASK_BYTES - 1) / TASK_BYTES));
+    List<List<RawFile>> groups = new ArrayList<>();
+    long[] load = new long[count];
+    for (int i = 0; i < count; i++) {
+      groups.add(new ArrayList<>());
+    }
+    List<RawFile> bySize = new ArrayList<>(files);
+    bySize.sort(java.util.Comparator.comparingLong(RawFile::bytes).reversed().thenComparing(RawFile::path));
+    for (RawFile f : bySize) {
+      int lightest = 0;
+      for (int i = 1; i < count; i++) {
+        if (load[i] < load[lightest]) {
+          lightest = i;
+        }
+      }
+      groups.get(lightest).add(f);
+      load[lightest] += Math.max(1, f.bytes());
+    }
+    return groups;
+  }
+
+  private static java.util.stream.Stream<RawLine> stream(Iterator<RawLine> it) {
+    return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(it, java.util.Spliterator.ORDERED), false);
   }
 
   /** Streams one file's lines as rows, closing the file at its end. */
-  private static final class LineIterator implements Iterator<Row> {
+  private static final class LineIterator implements Iterator<RawLine> {
     private final RawFile file;
     private final long arrivalUs;
     private final BufferedReader reader;
     private String next;
     private long lineNo;
 
-    LineIterator(HadoopConf conf, String root, RawFile file) throws IOException {
+    LineIterator(HadoopConf conf, String root, RawFile file) {
       this.file = file;
       this.arrivalUs = file.arrivalHour().getEpochSecond() * 1_000_000L;
       Path path = new Path(root + "/" + file.path());
-      FileSystem fs = path.getFileSystem(conf.get());
-      InputStream in = fs.open(path, 1 << 20);
-      CompressionCodec codec = new CompressionCodecFactory(conf.get()).getCodec(path);
-      if (codec != null) {
-        in = codec.createInputStream(in);
+      try {
+        FileSystem fs = path.getFileSystem(conf.get());
+        InputStream in = fs.open(path, 1 << 20);
+        CompressionCodec codec = new CompressionCodecFactory(conf.get()).getCodec(path);
+        if (codec != null) {
+          in = codec.createInputStream(in);
+        }
+        this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 20);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open raw file " + file.path(), e);
       }
-      this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 20);
       advance();
     }
 
@@ -91,11 +117,11 @@ public final class RawReader {
     }
 
     @Override
-    public Row next() {
+    public RawLine next() {
       if (next == null) {
         throw new NoSuchElementException();
       }
-      Row row = RowFactory.create(file.path(), ++lineNo, arrivalUs, next);
+      RawLine row = new RawLine(file.path(), ++lineNo, arrivalUs, next);
       advance();
       return row;
     }

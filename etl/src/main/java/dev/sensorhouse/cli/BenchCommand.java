@@ -1,19 +1,15 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
-import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.cleanse.CleanseResult;
-import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.simulate.InjectionReport;
 import dev.sensorhouse.simulate.SimulateConfig;
 import dev.sensorhouse.simulate.Simulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * {@code sensorhouse bench}: simulates a fixed volume (default 2,000,000 events from 1,000 devices over
@@ -60,7 +56,7 @@ final class BenchCommand implements Command {
     System.out.printf(Locale.ROOT, "bench: %,d events, %,d devices, interval %s, %d cores%n", events, devices, interval, Runtime.getRuntime().availableProcessors());
     InjectionReport report = new Simulator(sim).run();
     System.out.printf(Locale.ROOT, "simulate  %8.2f s  %,12.0f events/s  (%,d lines)%n", report.seconds(), report.linesWritten() / report.seconds(), report.linesWritten());
-    CleanseConfig config = new CleanseConfig(lake.toString(), Optional.<Instant>empty(), Optional.<Instant>empty(), MetricCatalog.defaults(), CleanseLimits.DEFAULTS);
+    CleanseConfig config = CleanseConfig.incremental(lake.toString());
     for (int i = 1; i <= o.integer("repeat"); i++) {
       for (String zone : List.of("cleansed", "quarantine", "control")) {
         DemoCommand.deleteTree(lake.resolve(zone));

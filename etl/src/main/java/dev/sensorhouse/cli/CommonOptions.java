@@ -14,13 +14,15 @@ final class CommonOptions {
 
   static final Option LAKE = Option.value("lake", "DIR|s3a://BUCKET/PREFIX", "./lake", "lake root");
   static final Option FROM = Option.value("from", "ISO", null, "window start (raw arrival hour, inclusive); with --to. Default: incremental since the last successful run");
-  static final Option TO = Option.value("to", "ISO", null, "window end (exclusive); with --from");
+  static final Option TO = Option.value("to", "ISO", null, "window end (exclusive); with --from. Default: incremental");
   static final Option CATALOG = Option.value("metrics-catalog", "FILE", null, "metric catalog JSON (default: schemas/contracts/metric-catalog.json, built in)");
   static final Option MAX_RECORD_BYTES = Option.value("max-record-bytes", "N", "65536", "a longer raw line is quarantined as oversized_record");
   static final Option MAX_FUTURE_SKEW = Option.value("max-future-skew", "DURATION", "5m", "an event time later than its arrival hour's end plus this is future_timestamp");
   static final Option MAX_LATENESS = Option.value("max-lateness", "DURATION", "7d", "an event time earlier than its arrival hour minus this is too_late");
 
-  static final List<Option> CLEANSE = List.of(LAKE, FROM, TO, CATALOG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_LATENESS);
+  static final Option LOOKBACK = Option.value("lookback", "DURATION", "7d", "incremental runs also list this far before the bookmark, for files added to older arrival hours");
+
+  static final List<Option> CLEANSE = List.of(LAKE, FROM, TO, LOOKBACK, CATALOG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_LATENESS);
 
   static CleanseConfig cleanseConfig(Options o) {
     MetricCatalog catalog;
@@ -31,7 +33,7 @@ final class CommonOptions {
     }
     try {
       CleanseLimits limits = new CleanseLimits(o.integer("max-record-bytes"), o.duration("max-future-skew"), o.duration("max-lateness"));
-      return new CleanseConfig(lakeRoot(o), o.instant("from"), o.instant("to"), catalog, limits);
+      return new CleanseConfig(lakeRoot(o), o.instant("from"), o.instant("to"), o.duration("lookback"), catalog, limits);
     } catch (IllegalArgumentException e) {
       throw new UsageException("cleanse: " + e.getMessage(), e);
     }

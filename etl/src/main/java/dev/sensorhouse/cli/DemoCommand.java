@@ -1,9 +1,7 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
-import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.cleanse.CleanseResult;
-import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.simulate.InjectionReport;
 import dev.sensorhouse.simulate.SimulateConfig;
 import dev.sensorhouse.simulate.Simulator;
@@ -11,9 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code sensorhouse demo}: simulates one day of 200 agriculture devices with the default faults into
@@ -56,7 +52,7 @@ final class DemoCommand implements Command {
     System.out.println();
     System.out.println("== cleanse (incremental)");
     CleanseResult result =
-        CleanseCommand.cleanse(new CleanseConfig(lake.toString(), Optional.<Instant>empty(), Optional.<Instant>empty(), MetricCatalog.defaults(), CleanseLimits.DEFAULTS), "demo");
+        CleanseCommand.cleanse(CleanseConfig.incremental(lake.toString()), "demo");
     System.out.print(result.summary());
     System.out.println();
     System.out.println("Next: ./sensorhouse status --lake " + lake);

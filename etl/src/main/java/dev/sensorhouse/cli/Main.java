@@ -49,9 +49,10 @@ public final class Main {
         }
       }
     }
-    if (name == null || name.equals("help") || name.equals("--help") || Arrays.asList(args).equals(List.of("--help")) || args.length == 0) {
-      System.out.print(help());
-      return name == null && args.length > 0 && !Arrays.asList(args).contains("--help") ? 2 : 0;
+    if (name == null || name.equals("help") || name.equals("--help") || name.equals("-h")) {
+      boolean asked = name != null || Arrays.asList(args).contains("--help");
+      (asked ? System.out : System.err).print(help());
+      return asked ? 0 : 2;
     }
     Command command = COMMANDS.get(name);
     if (command == null) {

@@ -35,6 +35,11 @@ public final class SparkSessions {
     // Write partitioned tables with one open file per partition instead of sorting every row by
     // partition first (Spark falls back to sorting past this many files per task).
     setDefault(conf, "spark.sql.maxConcurrentOutputFileWriters", "16");
+    // Parquet dictionaries only pay off for repeated values; these columns are (nearly) unique per
+    // row, so a dictionary is built, overflows and is thrown away for every page.
+    for (String column : new String[] {"event_id", "value", "source_line", "seq", "raw_line", "reason_detail"}) {
+      setDefault(conf, "spark.hadoop.parquet.enable.dictionary#" + column, "false");
+    }
     return SparkSession.builder().config(conf).getOrCreate();
   }
 

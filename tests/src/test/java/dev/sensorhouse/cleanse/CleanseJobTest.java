@@ -29,7 +29,7 @@ class CleanseJobTest extends SparkTestBase {
   }
 
   private CleanseResult cleanse(Path lake, Optional<Instant> from, Optional<Instant> to) {
-    CleanseConfig config = new CleanseConfig(lake.toString(), from, to, MetricCatalog.defaults(), CleanseLimits.DEFAULTS);
+    CleanseConfig config = new CleanseConfig(lake.toString(), from, to, CleanseConfig.DEFAULT_LOOKBACK, MetricCatalog.defaults(), CleanseLimits.DEFAULTS);
     return new CleanseJob(Lake.at(spark(), lake.toString()), config, "test").run();
   }
 

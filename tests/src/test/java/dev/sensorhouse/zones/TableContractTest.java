@@ -23,7 +23,7 @@ class TableContractTest extends SparkTestBase {
     writeRaw(lake, "2026-01-01T00:00:00Z", "a.json", lines(event("e1").metric("light", 1).metric("humidity", 200).json(), "{"));
     new CleanseJob(
             Lake.at(spark(), lake.toString()),
-            new CleanseConfig(lake.toString(), Optional.empty(), Optional.empty(), MetricCatalog.defaults(), CleanseLimits.DEFAULTS),
+            CleanseConfig.incremental(lake.toString()),
             "test")
         .run();
     Lake l = Lake.at(spark(), lake.toString());

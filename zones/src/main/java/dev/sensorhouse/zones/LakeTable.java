@@ -1,6 +1,15 @@
 package dev.sensorhouse.zones;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import io.delta.tables.DeltaTableBuilder;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +27,9 @@ import org.apache.spark.sql.functions;
  * reorder a column by accident.
  */
 public final class LakeTable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.regex.Pattern COMMIT_FILE = java.util.regex.Pattern.compile("^(\\d{20})\\.json$");
+
   private final SparkSession spark;
   private final TableContract contract;
   private final String location;
@@ -37,7 +49,7 @@ public final class LakeTable {
   }
 
   public boolean exists() {
-    return DeltaTable.isDeltaTable(spark, location);
+    return version() >= 0;
   }
 
   /** Creates the empty table with the contract's schema and partitioning when it does not exist yet. */
@@ -64,19 +76,50 @@ public final class LakeTable {
     return spark.read().format("delta").load(location);
   }
 
-  /** The current Delta version, or -1 when the table does not exist. */
+  /**
+   * The current Delta version, or -1 when the table does not exist: the newest commit file in
+   * {@code _delta_log} (a listing, no Spark job).
+   */
   public long version() {
-    if (!exists()) {
-      return -1;
+    try {
+      FileSystem fs = logDir().getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(logDir())) {
+        return -1;
+      }
+      long newest = -1;
+      for (FileStatus f : fs.listStatus(logDir())) {
+        java.util.regex.Matcher m = COMMIT_FILE.matcher(f.getPath().getName());
+        if (m.matches()) {
+          newest = Math.max(newest, Long.parseLong(m.group(1)));
+        }
+      }
+      return newest;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + logDir(), e);
     }
-    return DeltaTable.forPath(spark, location).history(1).select("version").head().getLong(0);
   }
 
-  /** Rows written by the latest commit, from Delta's own operation metrics (an independent count). */
-  public long lastCommitOutputRows() {
-    Row row = DeltaTable.forPath(spark, location).history(1).select("operationMetrics").head();
-    scala.collection.Map<String, String> metrics = row.getMap(0);
-    return metrics.get("numOutputRows").map(Long::parseLong).getOrElse(() -> 0L);
+  /**
+   * Rows written by the latest commit, from the {@code numOutputRows} operation metric Delta records in
+   * the commit itself: a count independent of the writer's caller.
+   */
+  private long lastCommitOutputRows() {
+    Path commit = new Path(logDir(), String.format("%020d.json", version()));
+    try (FSDataInputStream in = commit.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(commit)) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        JsonNode info = JSON.readTree(line).get("commitInfo");
+        if (info != null) {
+          return info.path("operationMetrics").path("numOutputRows").asLong(0);
+        }
+      }
+      throw new IllegalStateException("commit " + commit + " has no commitInfo");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + commit, e);
+    }
+  }
+
+  private Path logDir() {
+    return new Path(location, "_delta_log");
   }
 
   /** Appends rows in one commit. */
@@ -88,14 +131,19 @@ public final class LakeTable {
    * Atomically deletes the rows matching {@code predicate} and inserts {@code rows} in one commit
    * (Delta's replaceWhere). Every inserted row must match the predicate. Re-running the same replace
    * with the same rows leaves the table's content as it was.
+   *
+   * @return the rows the commit wrote, from Delta's own operation metrics; 0 when Delta made no commit
+   *     (nothing to delete and nothing to insert)
    */
-  public void replaceWhere(Dataset<Row> rows, String predicate) {
+  public long replaceWhere(Dataset<Row> rows, String predicate) {
+    long before = version();
     conform(rows)
         .write()
         .format("delta")
         .mode("overwrite")
         .option("replaceWhere", predicate)
         .save(location);
+    return version() == before ? 0 : lastCommitOutputRows();
   }
 
   /** Restores the table to an earlier version (used to undo a commit whose verification failed). */
