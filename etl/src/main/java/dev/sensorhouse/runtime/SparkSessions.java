@@ -32,6 +32,7 @@ public final class SparkSessions {
     // Delta keeps statistics for data skipping; the lake's writers rely on them (see LakeTable).
     setDefault(conf, "spark.databricks.delta.stats.collect", "true");
     setDefault(conf, "spark.sql.parquet.compression.codec", "snappy");
+    setDefault(conf, "spark.sql.debug.maxToStringFields", "200");
     // Write partitioned tables with one open file per partition instead of sorting every row by
     // partition first (Spark falls back to sorting past this many files per task).
     setDefault(conf, "spark.sql.maxConcurrentOutputFileWriters", "16");
