@@ -215,21 +215,30 @@ public final class CleanseJob {
     return dates;
   }
 
-  /** Every copy, new or already cleansed, of the event ids whose hashes are contested. */
+  /**
+   * Every copy, new or already cleansed, of the event ids whose hashes are contested. The contested
+   * hashes stay a Dataset (joined, not inlined), so even a batch made only of duplicates plans small.
+   */
   private static List<Cleanse.Copy> contestedCopies(Dataset<Row> validated, Dataset<Row> prior) {
-    Object[] hashes = Cleanse.contestedHashes(validated, prior).collectAsList().stream().map(r -> r.get(0)).toArray();
-    List<Cleanse.Copy> copies = new ArrayList<>();
-    if (hashes.length == 0) {
+    Dataset<Row> hashes = Cleanse.contestedHashes(validated, prior).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<Cleanse.Copy> copies = new ArrayList<>();
+      if (hashes.isEmpty()) {
+        return copies;
+      }
+      Dataset<Row> newCopies =
+          validated.filter(not(col("line_rejected"))).withColumn("key_hash", Cleanse.keyHash()).join(hashes, "key_hash").select("event_id", "source_file", "source_line");
+      for (Row r : newCopies.collectAsList()) {
+        copies.add(new Cleanse.Copy(r.getString(0), r.getString(1), r.getLong(2), false));
+      }
+      Dataset<Row> priorCopies = prior.withColumn("key_hash", Cleanse.keyHash()).join(hashes, "key_hash").select("event_id").distinct();
+      for (Row r : priorCopies.collectAsList()) {
+        copies.add(new Cleanse.Copy(r.getString(0), null, 0, true));
+      }
       return copies;
+    } finally {
+      hashes.unpersist();
     }
-    for (Row r : validated.filter(not(col("line_rejected")).and(Cleanse.keyHash().isin(hashes)))
-        .select("event_id", "source_file", "source_line").collectAsList()) {
-      copies.add(new Cleanse.Copy(r.getString(0), r.getString(1), r.getLong(2), false));
-    }
-    for (Row r : prior.filter(Cleanse.keyHash().isin(hashes)).select("event_id").distinct().collectAsList()) {
-      copies.add(new Cleanse.Copy(r.getString(0), null, 0, true));
-    }
-    return copies;
   }
 
   private void describe(String stage) {
