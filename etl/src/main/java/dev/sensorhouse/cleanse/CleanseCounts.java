@@ -40,22 +40,4 @@ public record CleanseCounts(
     return m;
   }
 
-  public static CleanseCounts fromMap(Map<String, Long> m) {
-    Map<String, Long> reasons = new TreeMap<>();
-    m.forEach((k, v) -> {
-      if (k.startsWith("quarantined.")) {
-        reasons.put(k.substring("quarantined.".length()), v);
-      }
-    });
-    return new CleanseCounts(
-        m.getOrDefault("files", 0L),
-        m.getOrDefault("lines_in", 0L),
-        m.getOrDefault("events_cleansed", 0L),
-        m.getOrDefault("lines_quarantined", 0L),
-        m.getOrDefault("duplicates", 0L),
-        m.getOrDefault("readings_cleansed", 0L),
-        m.getOrDefault("readings_quarantined", 0L),
-        m.getOrDefault("quarantine_rows", 0L),
-        reasons);
-  }
 }

@@ -19,7 +19,4 @@ public final class Progress {
     last = now;
   }
 
-  public Duration elapsed() {
-    return Duration.ofNanos(System.nanoTime() - start);
-  }
 }

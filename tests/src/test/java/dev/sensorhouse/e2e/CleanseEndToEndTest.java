@@ -85,7 +85,7 @@ class CleanseEndToEndTest extends SparkTestBase {
   }
 
   @Test
-  void aSecondIncrementalRunFindsNothingToDoAndChangesNothing() {
+  void aSecondIncrementalRunHasNoWorkAndChangesNothing() {
     Path lake = LakeFiles.copy(farm, tmp.resolve("lake"));
 
     Cli.succeed("cleanse", "--lake", lake.toString());

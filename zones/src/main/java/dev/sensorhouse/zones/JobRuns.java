@@ -46,14 +46,6 @@ public final class JobRuns {
     return runs;
   }
 
-  public List<JobRun> succeeded(String job) {
-    return all().stream().filter(r -> r.job().equals(job) && r.status() == JobRun.Status.SUCCEEDED).toList();
-  }
-
-  public int nextAttempt(String runId) {
-    return (int) all().stream().filter(r -> r.runId().equals(runId)).count() + 1;
-  }
-
   private static Row toRow(JobRun run) {
     return RowFactory.create(
         run.runId(),

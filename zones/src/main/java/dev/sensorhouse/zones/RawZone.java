@@ -40,14 +40,6 @@ public final class RawZone {
   public Path eventsDir() {
     return new Path(lakeRoot, EVENTS_DIR);
   }
-
-  /** The folder of one arrival hour, relative to the lake root. */
-  public static String hourDir(Instant hour) {
-    LocalDateTime t = LocalDateTime.ofInstant(hour, ZoneOffset.UTC);
-    return String.format(
-        "%s/year=%04d/month=%02d/day=%02d/hour=%02d", EVENTS_DIR, t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour());
-  }
-
   public boolean exists() {
     try {
       return fs.exists(eventsDir());
@@ -121,14 +113,5 @@ public final class RawZone {
     String root = lakeRoot.toUri().getPath().replaceAll("/+$", "");
     String path = file.toUri().getPath();
     return path.startsWith(root + "/") ? path.substring(root.length() + 1) : path;
-  }
-
-  /** The absolute path of a file given relative to the lake root. */
-  public Path resolve(String relativePath) {
-    return new Path(lakeRoot, relativePath);
-  }
-
-  public Configuration conf() {
-    return conf;
   }
 }
