@@ -1,5 +1,15 @@
 package dev.sensorhouse.cli;
 
+import dev.sensorhouse.rollup.RollupConfig;
+import dev.sensorhouse.rollup.RollupResult;
+import dev.sensorhouse.runtime.SparkSessions;
+import dev.sensorhouse.zones.Lake;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Random;
+
 import dev.sensorhouse.cleanse.CleanseConfig;
 import dev.sensorhouse.cleanse.CleanseResult;
 import dev.sensorhouse.simulate.InjectionReport;
@@ -13,8 +23,10 @@ import java.util.Locale;
 
 /**
  * {@code sensorhouse bench}: simulates a fixed volume (default 2,000,000 events from 1,000 devices over
- * one day, default faults, seed 7) into a scratch lake and times each stage, printing seconds and
- * events per second. With {@code --repeat N} the cleanse runs N times, each on an emptied lake.
+ * one day, default faults, seed 7) into a scratch lake and times each stage (cleanse, full rollup),
+ * printing seconds and events per second. With {@code --repeat N} cleanse and rollup run N times, each
+ * on an emptied lake. Then it adds 1% late events in three old hours, cleanses them incrementally and
+ * times the incremental rollup against the full one.
  */
 final class BenchCommand implements Command {
   @Override
@@ -35,7 +47,29 @@ final class BenchCommand implements Command {
         Option.value("devices", "N", "1000", "devices"),
         Option.value("faults", "none|default|heavy", "default", "fault injection rates"),
         Option.value("seed", "N", "7", "random seed"),
-        Option.value("repeat", "N", "1", "cleanse runs, each on a lake emptied of everything but the raw zone"));
+        Option.value("repeat", "N", "1", "cleanse and rollup runs, each on a lake emptied of everything but the raw zone"));
+  }
+
+  /**
+   * Writes {@code n} late agriculture events (temperature and humidity) of the given devices, with new
+   * event ids and event times spread over hours 2 to 4 of the simulated day, into one raw file of the
+   * arrival hour a day and six hours after the start.
+   */
+  static void writeLateEvents(Path lake, Instant start, List<String> deviceIds, long n, long seed) throws IOException {
+    Instant arrival = start.plus(Duration.ofHours(30));
+    ZonedDateTime t = arrival.atZone(ZoneOffset.UTC);
+    Path dir = lake.resolve(String.format(Locale.ROOT, "raw/sensor_events/year=%04d/month=%02d/day=%02d/hour=%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour()));
+    Files.createDirectories(dir);
+    Random random = new Random(seed);
+    StringBuilder s = new StringBuilder();
+    for (long i = 0; i < n; i++) {
+      String device = deviceIds.get((int) (i % deviceIds.size()));
+      Instant ts = start.plus(Duration.ofHours(2)).plusMillis((long) (random.nextDouble() * Duration.ofHours(3).toMillis()));
+      s.append(String.format(Locale.ROOT,
+          "{\"event_id\":\"bench-late-%d\",\"device_id\":\"%s\",\"ts\":\"%s\",\"metrics\":{\"temperature\":%.2f,\"humidity\":%.1f}}%n",
+          i, device, ts, 10 + random.nextDouble() * 15, 40 + random.nextDouble() * 40));
+    }
+    Files.writeString(dir.resolve("bench-late.json"), s.toString());
   }
 
   @Override
@@ -57,14 +91,33 @@ final class BenchCommand implements Command {
     InjectionReport report = new Simulator(sim).run();
     System.out.printf(Locale.ROOT, "simulate  %8.2f s  %,12.0f events/s  (%,d lines)%n", report.seconds(), report.linesWritten() / report.seconds(), report.linesWritten());
     CleanseConfig config = CleanseConfig.incremental(lake.toString());
+    CleanseResult result = null;
+    RollupResult full = null;
     for (int i = 1; i <= o.integer("repeat"); i++) {
-      for (String zone : List.of("cleansed", "quarantine", "control")) {
+      for (String zone : List.of("cleansed", "quarantine", "aggregated", "control")) {
         DemoCommand.deleteTree(lake.resolve(zone));
       }
-      CleanseResult result = CleanseCommand.cleanse(config, "bench");
+      result = CleanseCommand.cleanse(config, "bench");
       System.out.printf(Locale.ROOT, "cleanse   %8.2f s  %,12.0f events/s  (run %d: %,d lines, %,d readings)%n",
           result.seconds(), result.eventsPerSecond(), i, result.counts().linesIn(), result.counts().readingsCleansed());
+      full = RollupCommand.rollup(RollupConfig.incremental(lake.toString()), "bench");
+      System.out.printf(Locale.ROOT, "rollup    %8.2f s  %,12.0f events/s  (run %d: %,d readings into %,d hourly and %,d daily rows)%n",
+          full.seconds(), result.counts().linesIn() / full.seconds(), i, full.counts().readingsRead(), full.counts().hourlyRowsWritten(), full.counts().dailyRowsWritten());
     }
+
+    // Late data: 1% more events, arriving after the day, whose event times fall into three old hours.
+    long late = Math.max(1, events / 100);
+    List<String> deviceIds = Lake.at(SparkSessions.getOrCreate("sensorhouse-bench"), lake.toString()).cleansedReadings().read()
+        .select("device_id").distinct().orderBy("device_id").collectAsList().stream().map(r -> r.getString(0)).toList();
+    writeLateEvents(lake, sim.start(), deviceIds, late, o.longValue("seed"));
+    CleanseResult lateCleanse = CleanseCommand.cleanse(config, "bench");
+    System.out.printf(Locale.ROOT, "late      %,d events into 3 hours of the day, arriving a day later%n", late);
+    System.out.printf(Locale.ROOT, "cleanse   %8.2f s  %,12.0f events/s  (incremental: %,d lines)%n",
+        lateCleanse.seconds(), lateCleanse.eventsPerSecond(), lateCleanse.counts().linesIn());
+    RollupResult incremental = RollupCommand.rollup(RollupConfig.incremental(lake.toString()), "bench");
+    System.out.printf(Locale.ROOT, "rollup    %8.2f s  incremental: %,d buckets touched, %,d hourly and %,d daily rows written%n",
+        incremental.seconds(), incremental.counts().bucketsTouched(), incremental.counts().hourlyRowsWritten(), incremental.counts().dailyRowsWritten());
+    System.out.printf(Locale.ROOT, "rollup    incremental %.2f s vs full %.2f s: ratio %.2f%n", incremental.seconds(), full.seconds(), incremental.seconds() / full.seconds());
     return 0;
   }
 }

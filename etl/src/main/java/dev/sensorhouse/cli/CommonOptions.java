@@ -1,6 +1,7 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
+import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.zones.Lake;
@@ -23,6 +24,19 @@ final class CommonOptions {
   static final Option LOOKBACK = Option.value("lookback", "DURATION", "7d", "incremental runs also list this far before the bookmark, for files added to older arrival hours");
 
   static final List<Option> CLEANSE = List.of(LAKE, FROM, TO, LOOKBACK, CATALOG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_LATENESS);
+
+  static final Option EVENT_FROM = Option.value("from", "ISO", null, "also recompute the event hours from this time (inclusive); with --to. Default: only the buckets new cleanse runs touched");
+  static final Option EVENT_TO = Option.value("to", "ISO", null, "end of the recomputed event hours (exclusive); with --from");
+
+  static final List<Option> ROLLUP = List.of(LAKE, EVENT_FROM, EVENT_TO);
+
+  static RollupConfig rollupConfig(Options o) {
+    try {
+      return new RollupConfig(lakeRoot(o), o.instant("from"), o.instant("to"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("rollup: " + e.getMessage(), e);
+    }
+  }
 
   static CleanseConfig cleanseConfig(Options o) {
     MetricCatalog catalog;

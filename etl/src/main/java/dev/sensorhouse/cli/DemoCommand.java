@@ -1,5 +1,10 @@
 package dev.sensorhouse.cli;
 
+import dev.sensorhouse.rollup.RollupConfig;
+import dev.sensorhouse.rollup.RollupResult;
+import dev.sensorhouse.runtime.SparkSessions;
+import dev.sensorhouse.zones.Lake;
+
 import dev.sensorhouse.cleanse.CleanseConfig;
 import dev.sensorhouse.cleanse.CleanseResult;
 import dev.sensorhouse.simulate.InjectionReport;
@@ -13,7 +18,8 @@ import java.util.List;
 
 /**
  * {@code sensorhouse demo}: simulates one day of 200 agriculture devices with the default faults into
- * a fresh demo lake and runs the batch stages on it, printing each stage's summary. A lake is only
+ * a fresh demo lake and runs the batch stages on it (cleanse, rollup), printing each stage's summary and a few hourly
+ * rows of one device. A lake is only
  * replaced when an earlier demo made it (it holds the {@value #MARKER} file).
  */
 final class DemoCommand implements Command {
@@ -54,6 +60,15 @@ final class DemoCommand implements Command {
     CleanseResult result =
         CleanseCommand.cleanse(CleanseConfig.incremental(lake.toString()), "demo");
     System.out.print(result.summary());
+    System.out.println();
+    System.out.println("== rollup (incremental)");
+    RollupResult rolled = RollupCommand.rollup(RollupConfig.incremental(lake.toString()), "demo");
+    System.out.print(rolled.summary());
+    Lake tables = Lake.at(SparkSessions.getOrCreate("sensorhouse-demo"), lake.toString());
+    String device = tables.readingsHourly().read().agg(org.apache.spark.sql.functions.min("device_id")).head().getString(0);
+    System.out.println();
+    System.out.println("aggregated/readings_hourly, device " + device + " (first 12 rows):");
+    System.out.print(RollupCommand.hourlyTable(tables, device, 12));
     System.out.println();
     System.out.println("Next: ./sensorhouse status --lake " + lake);
     return 0;

@@ -35,7 +35,7 @@ class LauncherTest extends SparkTestBase {
   private static final Path REPO = repositoryRoot();
   private static final Duration HELP_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration JOB_TIMEOUT = Duration.ofMinutes(6);
-  private static final List<String> COMMANDS = List.of("simulate", "cleanse", "status", "demo", "bench");
+  private static final List<String> COMMANDS = List.of("simulate", "cleanse", "rollup", "run", "status", "demo", "bench");
   /** The cleanse options (README) with the default --help must show; null: no default value. */
   private static final Map<String, String> CLEANSE_OPTIONS = new LinkedHashMap<>();
 

@@ -1,5 +1,8 @@
 package dev.sensorhouse.zones;
 
+import dev.sensorhouse.rollup.RollupConfig;
+import dev.sensorhouse.rollup.RollupJob;
+
 import static dev.sensorhouse.testing.Events.event;
 import static dev.sensorhouse.testing.Events.lines;
 import static dev.sensorhouse.testing.Events.writeRaw;
@@ -26,8 +29,9 @@ class TableContractTest extends SparkTestBase {
             CleanseConfig.incremental(lake.toString()),
             "test")
         .run();
+    new RollupJob(Lake.at(spark(), lake.toString()), RollupConfig.incremental(lake.toString()), "test").run();
     Lake l = Lake.at(spark(), lake.toString());
-    for (LakeTable table : new LakeTable[] {l.cleansedReadings(), l.quarantineEvents(), l.jobRuns().table()}) {
+    for (LakeTable table : new LakeTable[] {l.cleansedReadings(), l.quarantineEvents(), l.readingsHourly(), l.readingsDaily(), l.jobRuns().table()}) {
       StructType actual = spark().read().format("delta").load(table.location()).schema();
       StructType contract = table.contract().schema();
       assertThat(actual.fieldNames()).as(table.contract().table()).containsExactly(contract.fieldNames());

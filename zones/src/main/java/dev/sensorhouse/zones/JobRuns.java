@@ -46,6 +46,11 @@ public final class JobRuns {
     return runs;
   }
 
+  /** The successful runs of one job, oldest first. */
+  public List<JobRun> succeeded(String job) {
+    return all().stream().filter(r -> r.job().equals(job) && r.status() == JobRun.Status.SUCCEEDED).toList();
+  }
+
   private static Row toRow(JobRun run) {
     return RowFactory.create(
         run.runId(),

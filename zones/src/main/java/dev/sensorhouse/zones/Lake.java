@@ -54,6 +54,14 @@ public final class Lake {
     return table(TableContract.QUARANTINE_EVENTS);
   }
 
+  public LakeTable readingsHourly() {
+    return table(TableContract.READINGS_HOURLY);
+  }
+
+  public LakeTable readingsDaily() {
+    return table(TableContract.READINGS_DAILY);
+  }
+
   public JobRuns jobRuns() {
     return new JobRuns(spark, table(TableContract.JOB_RUNS));
   }

@@ -104,12 +104,16 @@ public final class LakeTable {
    * the commit itself: a count independent of the writer's caller.
    */
   private long lastCommitOutputRows() {
+    return lastCommitInfo().path("operationMetrics").path("numOutputRows").asLong(0);
+  }
+
+  private JsonNode lastCommitInfo() {
     Path commit = new Path(logDir(), String.format("%020d.json", version()));
     try (FSDataInputStream in = commit.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(commit)) {
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
         JsonNode info = JSON.readTree(line).get("commitInfo");
         if (info != null) {
-          return info.path("operationMetrics").path("numOutputRows").asLong(0);
+          return info;
         }
       }
       throw new IllegalStateException("commit " + commit + " has no commitInfo");
@@ -144,6 +148,43 @@ public final class LakeTable {
         .option("replaceWhere", predicate)
         .save(location);
     return version() == before ? 0 : lastCommitOutputRows();
+  }
+
+  /**
+   * Applies a change set in one Delta MERGE commit: each change row whose {@code deleteColumn} is true
+   * deletes the target row with the same key; the others replace it or are inserted. The change set
+   * should hold only rows that differ from the table (an empty one makes no commit at all), because
+   * MERGE rewrites every file holding a matched row and leaves all other files untouched.
+   *
+   * @param keys the key columns (the contract's names) matched with {@code =}
+   * @param targetPredicate an extra condition on the target alias {@code t} (a partition filter such
+   *     as {@code t.event_date IN (...)}) so that Delta only reads the files that may match
+   * @return rows updated, inserted or deleted, from Delta's operation metrics; 0 when nothing changed
+   */
+  public long mergeChanges(Dataset<Row> changes, List<String> keys, String targetPredicate, String deleteColumn) {
+    ensureExists();
+    long before = version();
+    String on =
+        targetPredicate + " AND " + keys.stream().map(k -> "t." + k + " = s." + k).collect(java.util.stream.Collectors.joining(" AND "));
+    java.util.Map<String, String> assignments = new java.util.LinkedHashMap<>();
+    for (String c : contract.columnNames()) {
+      assignments.put(c, "s." + c);
+    }
+    DeltaTable.forPath(spark, location)
+        .as("t")
+        .merge(changes.as("s"), on)
+        .whenMatched("s." + deleteColumn)
+        .delete()
+        .whenMatched()
+        .updateExpr(assignments)
+        .whenNotMatched("NOT s." + deleteColumn)
+        .insertExpr(assignments)
+        .execute();
+    if (version() == before) {
+      return 0;
+    }
+    JsonNode metrics = lastCommitInfo().path("operationMetrics");
+    return metrics.path("numTargetRowsUpdated").asLong(0) + metrics.path("numTargetRowsInserted").asLong(0) + metrics.path("numTargetRowsDeleted").asLong(0);
   }
 
   /** Restores the table to an earlier version (used to undo a commit whose verification failed). */

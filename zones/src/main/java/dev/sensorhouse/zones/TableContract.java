@@ -25,6 +25,8 @@ public record TableContract(String table, String path, StructType schema, List<S
   public static final TableContract CLEANSED_READINGS = load("cleansed.readings");
   public static final TableContract QUARANTINE_EVENTS = load("quarantine.events");
   public static final TableContract JOB_RUNS = load("control.job_runs");
+  public static final TableContract READINGS_HOURLY = load("aggregated.readings_hourly");
+  public static final TableContract READINGS_DAILY = load("aggregated.readings_daily");
 
   /** Loads {@code sensorhouse/schemas/tables/<table>.json}. */
   public static TableContract load(String table) {
