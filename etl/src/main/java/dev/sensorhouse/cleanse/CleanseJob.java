@@ -19,7 +19,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,19 +101,19 @@ public final class CleanseJob {
       CleanseCounts counts = selection.files().isEmpty() ? CleanseCounts.NONE : process(selection, runId, cleansed, quarantine, progress);
       Failpoints.reach("cleanse.before-run-record");
       Instant ended = Instant.now();
-      jobRuns.append(record(runId, attempt, selection, JobRun.Status.SUCCEEDED, started, ended, counts, versions(cleansed, quarantine), Optional.empty()));
+      jobRuns.append(record(runId, attempt, selection, JobRun.Status.SUCCEEDED, started, ended, counts, LakeTable.versions(cleansed, quarantine), Optional.empty()));
       progress.step("recorded run %s in control/job_runs", runId);
       return new CleanseResult(runId, attempt, counts, (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
     } catch (Exception e) {
       cleansed.restore(cleansedBefore);
       quarantine.restore(quarantineBefore);
-      String error = e.getClass().getSimpleName() + ": " + rootCause(e);
+      String error = JobFailedException.describe(e);
       try {
-        jobRuns.append(record(runId, attempt, selection, JobRun.Status.FAILED, started, Instant.now(), CleanseCounts.NONE, versions(cleansed, quarantine), Optional.of(error)));
+        jobRuns.append(record(runId, attempt, selection, JobRun.Status.FAILED, started, Instant.now(), CleanseCounts.NONE, LakeTable.versions(cleansed, quarantine), Optional.of(error)));
       } catch (RuntimeException recordFailure) {
         e.addSuppressed(recordFailure);
       }
-      throw e instanceof JobFailedException failed ? failed : new JobFailedException("cleanse run " + runId + " failed: " + rootCause(e), e);
+      throw e instanceof JobFailedException failed ? failed : new JobFailedException("cleanse run " + runId + " failed: " + JobFailedException.describe(e), e);
     } finally {
       lake.spark().sparkContext().clearJobGroup();
     }
@@ -316,21 +315,6 @@ public final class CleanseJob {
 
   private static String pathLiterals(List<RawFile> files) {
     return files.stream().map(f -> "'" + f.path().replace("\\", "\\\\").replace("'", "\\'") + "'").collect(Collectors.joining(", "));
-  }
-
-  private static String rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t == e ? String.valueOf(e.getMessage()) : e.getClass().getSimpleName() + " caused by " + t;
-  }
-
-  private static Map<String, Long> versions(LakeTable cleansed, LakeTable quarantine) {
-    Map<String, Long> m = new LinkedHashMap<>();
-    m.put(cleansed.contract().table(), cleansed.version());
-    m.put(quarantine.contract().table(), quarantine.version());
-    return m;
   }
 
   private JobRun record(

@@ -15,7 +15,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,15 +94,15 @@ public final class RollupJob {
           selection.cleanseRuns().isEmpty() && config.incremental() ? RollupCounts.NONE : process(selection, hourly, daily, progress);
       Failpoints.reach("rollup.before-run-record");
       Instant ended = Instant.now();
-      jobRuns.append(record(runId, attempt, selection, JobRun.Status.SUCCEEDED, started, ended, counts, versions(hourly, daily), Optional.empty()));
+      jobRuns.append(record(runId, attempt, selection, JobRun.Status.SUCCEEDED, started, ended, counts, LakeTable.versions(hourly, daily), Optional.empty()));
       progress.step("recorded run %s in control/job_runs", runId);
       return new RollupResult(runId, attempt, counts, (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
     } catch (Exception e) {
       hourly.restore(hourlyBefore);
       daily.restore(dailyBefore);
-      String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+      String error = JobFailedException.describe(e);
       try {
-        jobRuns.append(record(runId, attempt, selection, JobRun.Status.FAILED, started, Instant.now(), RollupCounts.NONE, versions(hourly, daily), Optional.of(error)));
+        jobRuns.append(record(runId, attempt, selection, JobRun.Status.FAILED, started, Instant.now(), RollupCounts.NONE, LakeTable.versions(hourly, daily), Optional.of(error)));
       } catch (RuntimeException recordFailure) {
         e.addSuppressed(recordFailure);
       }
@@ -231,13 +230,6 @@ public final class RollupJob {
     parts.add(config.incremental() ? "incremental" : "window " + config.from().get() + " " + config.to().get());
     selection.cleanseRuns().forEach(r -> parts.add(r.runId() + "#" + r.attempt()));
     return RunIds.of(JOB, parts);
-  }
-
-  private static Map<String, Long> versions(LakeTable hourly, LakeTable daily) {
-    Map<String, Long> m = new LinkedHashMap<>();
-    m.put(hourly.contract().table(), hourly.version());
-    m.put(daily.contract().table(), daily.version());
-    return m;
   }
 
   private JobRun record(

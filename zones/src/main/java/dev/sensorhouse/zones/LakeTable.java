@@ -126,6 +126,15 @@ public final class LakeTable {
     return new Path(location, "_delta_log");
   }
 
+  /** Each table's current version by table name, as recorded in a run's {@code table_versions}. */
+  public static java.util.Map<String, Long> versions(LakeTable... tables) {
+    java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+    for (LakeTable t : tables) {
+      m.put(t.contract().table(), t.version());
+    }
+    return m;
+  }
+
   /** Appends rows in one commit. */
   public void append(Dataset<Row> rows) {
     conform(rows).write().format("delta").mode("append").save(location);
