@@ -1,13 +1,13 @@
 package dev.sensorhouse.cli;
 
+import dev.sensorhouse.zones.RawZone;
+
 import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.rollup.RollupResult;
 import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.zones.Lake;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.Random;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
@@ -57,8 +57,7 @@ final class BenchCommand implements Command {
    */
   static void writeLateEvents(Path lake, Instant start, List<String> deviceIds, long n, long seed) throws IOException {
     Instant arrival = start.plus(Duration.ofHours(30));
-    ZonedDateTime t = arrival.atZone(ZoneOffset.UTC);
-    Path dir = lake.resolve(String.format(Locale.ROOT, "raw/sensor_events/year=%04d/month=%02d/day=%02d/hour=%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour()));
+    Path dir = lake.resolve(RawZone.hourDir(arrival));
     Files.createDirectories(dir);
     Random random = new Random(seed);
     StringBuilder s = new StringBuilder();

@@ -1,5 +1,7 @@
 package dev.sensorhouse.simulate;
 
+import dev.sensorhouse.zones.RawZone;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -85,8 +87,7 @@ public final class Simulator {
 
   /** Relative folder of arrival hour {@code hourStart}, e.g. {@code raw/sensor_events/year=2026/month=01/day=01/hour=00}. */
   static String partition(long hourStart) {
-    String stamp = new LineBuilder(24).appendLocalDateTime(hourStart, 0).toString(); // yyyy-MM-ddTHH:00:00
-    return "raw/sensor_events/year=" + stamp.substring(0, 4) + "/month=" + stamp.substring(5, 7) + "/day=" + stamp.substring(8, 10) + "/hour=" + stamp.substring(11, 13);
+    return RawZone.hourDir(Instant.ofEpochMilli(hourStart));
   }
 
   /** Simulates, writes the raw files and the report, and returns the report. */

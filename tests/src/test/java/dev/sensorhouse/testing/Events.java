@@ -1,12 +1,12 @@
 package dev.sensorhouse.testing;
 
+import dev.sensorhouse.zones.RawZone;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,8 +103,7 @@ public final class Events {
 
   /** Writes lines as one raw file in the arrival-hour partition of {@code hour}; returns its relative path. */
   public static String writeRaw(Path lake, String hour, String fileName, List<String> lines) throws IOException {
-    LocalDateTime t = LocalDateTime.ofInstant(Instant.parse(hour), ZoneOffset.UTC);
-    String dir = String.format("raw/sensor_events/year=%04d/month=%02d/day=%02d/hour=%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour());
+    String dir = RawZone.hourDir(Instant.parse(hour));
     Path folder = lake.resolve(dir);
     Files.createDirectories(folder);
     Files.write(folder.resolve(fileName), (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));

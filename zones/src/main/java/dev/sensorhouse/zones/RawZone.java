@@ -37,6 +37,17 @@ public final class RawZone {
     this.conf = conf;
   }
 
+  /**
+   * The folder of one arrival hour relative to the lake root, e.g.
+   * {@code raw/sensor_events/year=2026/month=01/day=01/hour=00}: the one definition of the layout
+   * that every writer of the raw zone uses and {@link #list} reads.
+   */
+  public static String hourDir(Instant hour) {
+    LocalDateTime t = LocalDateTime.ofInstant(hour, ZoneOffset.UTC);
+    return String.format(
+        java.util.Locale.ROOT, "%s/year=%04d/month=%02d/day=%02d/hour=%02d", EVENTS_DIR, t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour());
+  }
+
   public Path eventsDir() {
     return new Path(lakeRoot, EVENTS_DIR);
   }
