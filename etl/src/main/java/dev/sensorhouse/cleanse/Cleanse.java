@@ -200,7 +200,10 @@ public final class Cleanse {
     return marked.filter(not(col("line_rejected")).and(not(col("duplicate"))));
   }
 
-  /** Rows of {@code cleansed/readings}: one per good reading of each surviving event. */
+  /**
+   * Rows of {@code cleansed/readings}: one per good reading of each surviving event, which carries
+   * its dimension keys ({@code device_key}, {@code location_key}).
+   */
   public static Dataset<Row> readings(Dataset<Row> events, String runId) {
     Column eventTs = timestamp_micros(col("event_us"));
     return events
@@ -219,6 +222,8 @@ public final class Cleanse {
             col("battery_v"),
             col("firmware"),
             col("seq"),
+            col("device_key"),
+            col("location_key"),
             col("source_file"),
             col("source_line"),
             lit(runId).as("run_id"));

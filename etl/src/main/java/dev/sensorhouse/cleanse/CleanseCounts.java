@@ -7,6 +7,8 @@ import java.util.TreeMap;
 /**
  * What one cleanse run did with its lines. Every raw line is one cleansed event, one quarantined
  * line or one duplicate: {@code linesIn = eventsCleansed + linesQuarantined + duplicates}.
+ * {@code readingsUnknownDevice} counts the cleansed readings that got the unknown-member device key
+ * (no {@code dims/device} version valid at their event time); they are kept.
  */
 public record CleanseCounts(
     long files,
@@ -16,10 +18,11 @@ public record CleanseCounts(
     long duplicates,
     long readingsCleansed,
     long readingsQuarantined,
+    long readingsUnknownDevice,
     long quarantineRows,
     Map<String, Long> quarantineRowsByReason) {
 
-  public static final CleanseCounts NONE = new CleanseCounts(0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+  public static final CleanseCounts NONE = new CleanseCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
   public boolean reconciles() {
     return linesIn == eventsCleansed + linesQuarantined + duplicates;
@@ -35,6 +38,7 @@ public record CleanseCounts(
     m.put("duplicates", duplicates);
     m.put("readings_cleansed", readingsCleansed);
     m.put("readings_quarantined", readingsQuarantined);
+    m.put("readings_unknown_device", readingsUnknownDevice);
     m.put("quarantine_rows", quarantineRows);
     new TreeMap<>(quarantineRowsByReason).forEach((reason, n) -> m.put("quarantined." + reason, n));
     return m;

@@ -2,6 +2,7 @@ package dev.sensorhouse.cleanse;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.sensorhouse.dimensions.Enrichment;
 import dev.sensorhouse.runtime.Failpoints;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.Progress;
@@ -40,6 +41,8 @@ import org.apache.spark.storage.StorageLevel;
  *       bookmark on that no successful run has cleansed.
  *   <li>Validate every line ({@link Cleanse#validate}) and keep the result in memory.
  *   <li>Find duplicates within the run and against events already cleansed by other runs.
+ *   <li>Give each event the keys of the {@code dims/device} and {@code dims/location} versions valid
+ *       at its event time ({@link Enrichment}; the unknown member, -1, when there is none).
  *   <li>Count, and check that every line is accounted for before anything is written.
  *   <li>Replace the selected files' rows in {@code cleansed/readings}, then in
  *       {@code quarantine/events}: one Delta commit each, so a rerun or a successor of a crashed run
@@ -147,7 +150,11 @@ public final class CleanseJob {
 
       describe("deduplicate on event_id");
       List<Cleanse.Copy> losers = Cleanse.losers(contestedCopies(validated, priorEventIds(cleansed, eventDates, files)));
-      Dataset<Row> marked = Cleanse.markDuplicates(validated, losers);
+      Dataset<Row> marked =
+          Enrichment.withKeys(
+                  Cleanse.markDuplicates(validated, losers).withColumn("_event_ts", timestamp_micros(col("event_us"))),
+                  "_event_ts", lake.devices().read(), lake.locations().read())
+              .drop("_event_ts");
       Row c =
           marked
               .agg(
@@ -156,7 +163,8 @@ public final class CleanseJob {
                   sum(when(col("duplicate"), 1L).otherwise(0L)),
                   sum(when(not(col("line_rejected")).and(not(col("duplicate"))), 1L).otherwise(0L)),
                   sum(when(not(col("line_rejected")).and(not(col("duplicate"))), size(col("readings"))).otherwise(0)),
-                  sum(when(not(col("line_rejected")).and(not(col("duplicate"))), size(col("rejects"))).otherwise(0)))
+                  sum(when(not(col("line_rejected")).and(not(col("duplicate"))), size(col("rejects"))).otherwise(0)),
+                  sum(when(not(col("line_rejected")).and(not(col("duplicate"))).and(col("device_key").equalTo(Enrichment.UNKNOWN)), size(col("readings"))).otherwise(0)))
               .head();
       Dataset<Row> quarantineRows = Cleanse.quarantine(marked, runId);
       Map<String, Long> byReason = new java.util.TreeMap<>();
@@ -172,6 +180,7 @@ public final class CleanseJob {
               c.getLong(2),
               c.getLong(4),
               c.getLong(5),
+              c.isNullAt(6) ? 0 : c.getLong(6),
               byReason.values().stream().mapToLong(Long::longValue).sum(),
               byReason);
       progress.step("%,d events, %,d duplicates, %,d readings", counts.eventsCleansed(), counts.duplicates(), counts.readingsCleansed());

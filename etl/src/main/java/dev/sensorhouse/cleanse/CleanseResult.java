@@ -19,6 +19,7 @@ public record CleanseResult(String runId, int attempt, CleanseCounts counts, dou
     s.append(String.format(Locale.ROOT, "  %-22s %,14d%n", "duplicates", counts.duplicates()));
     s.append(String.format(Locale.ROOT, "  %-22s %,14d%n", "readings cleansed", counts.readingsCleansed()));
     s.append(String.format(Locale.ROOT, "  %-22s %,14d%n", "readings quarantined", counts.readingsQuarantined()));
+    s.append(String.format(Locale.ROOT, "  %-22s %,14d%n", "unknown-device readings", counts.readingsUnknownDevice()));
     s.append(String.format(Locale.ROOT, "  quarantine rows by reason:%n"));
     counts.quarantineRowsByReason().entrySet().stream()
         .sorted(java.util.Map.Entry.comparingByKey())

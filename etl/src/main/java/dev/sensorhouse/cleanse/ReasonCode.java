@@ -4,6 +4,12 @@ package dev.sensorhouse.cleanse;
  * Why a raw line or a reading was quarantined. Line-level codes reject the whole line and are checked
  * in declaration order, so each line gets the first fault it has; reading-level codes reject one
  * metric of an otherwise good event.
+ *
+ * <p>The same codes also serve the registry inputs of the dimensions (DynamoDB-stream CDC records and
+ * snapshot CSV rows): there {@code invalid_device_id} covers every entity's natural key, and two codes
+ * only registry inputs use follow {@code too_late}: {@code unknown_entity} (a partition key whose prefix
+ * is no {@code dev.sensorhouse.dimensions.Entity}) and {@code malformed_row} (a snapshot CSV row that
+ * cannot be split into its columns). The cleanse job never produces them.
  */
 public enum ReasonCode {
   OVERSIZED_RECORD(Scope.LINE),
@@ -14,6 +20,8 @@ public enum ReasonCode {
   INVALID_TIMESTAMP(Scope.LINE),
   FUTURE_TIMESTAMP(Scope.LINE),
   TOO_LATE(Scope.LINE),
+  UNKNOWN_ENTITY(Scope.LINE),
+  MALFORMED_ROW(Scope.LINE),
   UNKNOWN_METRIC(Scope.READING),
   INVALID_UNIT(Scope.READING),
   OUT_OF_RANGE(Scope.READING);

@@ -1,6 +1,8 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
+import dev.sensorhouse.dimensions.DimensionsConfig;
+import dev.sensorhouse.dimensions.NullRule;
 import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.contract.MetricCatalog;
@@ -29,6 +31,46 @@ final class CommonOptions {
   static final Option EVENT_TO = Option.value("to", "ISO", null, "end of the recomputed event hours (exclusive); with --from");
 
   static final List<Option> ROLLUP = List.of(LAKE, EVENT_FROM, EVENT_TO);
+
+  static final Option METADATA = Option.value("metadata", "DIR", null, "registry snapshots: DIR/devices/YYYY-MM-DD.csv and DIR/locations/YYYY-MM-DD.csv (or .jsonl, optionally .gz)");
+  static final Option CDC = Option.value("cdc", "DIR", null, "DynamoDB-stream change records (JSON lines, as delivered through Kinesis), every .json/.jsonl/.gz file below DIR");
+  static final Option CDC_NULLS = Option.value("cdc-nulls", "keep|clear", "keep", "an explicit NULL in a later CDC image keeps the previous value (keep) or clears it (clear)");
+
+  static final List<Option> DIMENSIONS = List.of(LAKE, METADATA, CDC, CDC_NULLS);
+
+  static final Option RUN_METADATA = Option.value("metadata", "DIR", null, "registry snapshots for the dimensions stage (default: LAKE/raw/registry when it exists)");
+  static final Option RUN_CDC = Option.value("cdc", "DIR", null, "CDC files for the dimensions stage (default: LAKE/raw/registry_cdc when it exists)");
+
+  static final List<Option> RUN = java.util.stream.Stream.concat(CLEANSE.stream(), java.util.stream.Stream.of(RUN_METADATA, RUN_CDC, CDC_NULLS)).toList();
+
+  /** The dimensions config; {@code defaults} also looks for the simulator's registry folders in the lake. */
+  static java.util.Optional<DimensionsConfig> dimensionsConfig(Options o, boolean defaults) {
+    String lake = lakeRoot(o);
+    java.util.Optional<String> metadata = o.optional("metadata");
+    java.util.Optional<String> cdc = o.optional("cdc");
+    if (defaults && metadata.isEmpty() && cdc.isEmpty()) {
+      metadata = java.util.Optional.of(lake + "/" + REGISTRY_SNAPSHOTS).filter(d -> !d.contains("://") ? Files.isDirectory(Path.of(d)) : true);
+      cdc = java.util.Optional.of(lake + "/" + REGISTRY_CDC).filter(d -> !d.contains("://") ? Files.isDirectory(Path.of(d)) : true);
+      if (metadata.isEmpty() && cdc.isEmpty()) {
+        return java.util.Optional.empty();
+      }
+    }
+    try {
+      for (java.util.Optional<String> dir : List.of(metadata, cdc)) {
+        if (dir.isPresent() && !dir.get().contains("://") && !Files.isDirectory(Path.of(dir.get()))) {
+          throw new IllegalArgumentException(dir.get() + " is not a directory");
+        }
+      }
+      return java.util.Optional.of(new DimensionsConfig(lake, metadata, cdc, NullRule.of(o.string("cdc-nulls"))));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("dimensions: " + e.getMessage(), e);
+    }
+  }
+
+  /** Where the simulator writes registry snapshots and CDC files, relative to the lake root. */
+  static final String REGISTRY_SNAPSHOTS = "raw/registry";
+
+  static final String REGISTRY_CDC = "raw/registry_cdc";
 
   static RollupConfig rollupConfig(Options o) {
     try {

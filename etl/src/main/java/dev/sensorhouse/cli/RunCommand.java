@@ -1,14 +1,19 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseResult;
+import dev.sensorhouse.dimensions.DimensionsConfig;
+import dev.sensorhouse.dimensions.DimensionsResult;
 import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.rollup.RollupResult;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * {@code sensorhouse run}: every batch stage in order (cleanse, then an incremental rollup), stopping
- * at the first failure with {@code run: stage NAME failed: …} and exit code 1. The options are the
- * cleanse's; the rollup covers whatever the cleanse (and any earlier cleanse) wrote.
+ * {@code sensorhouse run}: every batch stage in order (dimensions, cleanse, then an incremental
+ * rollup), stopping at the first failure with {@code run: stage NAME failed: …} and exit code 1.
+ * Dimensions come first so that new readings get the keys of the versions they belong to. The
+ * dimensions stage reads {@code --metadata}/{@code --cdc}, by default the simulator's registry
+ * folders in the lake when they exist (and is skipped when there are none).
  */
 final class RunCommand implements Command {
   @Override
@@ -18,18 +23,32 @@ final class RunCommand implements Command {
 
   @Override
   public String summary() {
-    return "run the batch stages in order: cleanse, rollup (stops at the first failure)";
+    return "run the batch stages in order: dimensions, cleanse, rollup (stops at the first failure)";
   }
 
   @Override
   public List<Option> options() {
-    return CommonOptions.CLEANSE;
+    return CommonOptions.RUN;
   }
 
   @Override
   public int run(Options o) {
     CommonOptions.existingLake(name(), o);
     String args = Main.argsOf(o);
+    Optional<DimensionsConfig> dims = CommonOptions.dimensionsConfig(o, true);
+    if (dims.isEmpty()) {
+      System.out.println("dimensions: no registry snapshots or CDC files (--metadata, --cdc); stage skipped");
+    } else {
+      DimensionsResult result;
+      try {
+        result = DimensionsCommand.dimensions(dims.get(), args);
+      } catch (UsageException e) {
+        throw e;
+      } catch (Exception e) {
+        return failed("dimensions", e);
+      }
+      System.out.print(result.summary());
+    }
     CleanseResult cleansed;
     try {
       cleansed = CleanseCommand.cleanse(CommonOptions.cleanseConfig(o), args);

@@ -2,9 +2,7 @@ package dev.sensorhouse.rollup;
 
 import static org.apache.spark.sql.functions.*;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -12,8 +10,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 
 /**
- * The rollup's pure transformations: readings to hourly buckets, hourly buckets to days, and the change
- * set between recomputed and stored buckets. No I/O; {@link RollupJob} does the reading and writing.
+ * The rollup's pure transformations: readings to hourly buckets and hourly buckets to days. No I/O; {@link RollupJob} does the reading and writing.
  *
  * <p>Sums are taken as exact decimals ({@code decimal(38,10)}) and rounded to double once, so a
  * bucket's figures do not depend on the order Spark happens to add its rows in: recomputing a bucket
@@ -26,9 +23,9 @@ public final class Rollup {
   public static final List<String> DAILY_KEYS = List.of("device_id", "metric", "day");
   /** The value columns both tables share; a bucket changed when one of them differs. */
   public static final List<String> VALUES =
-      List.of("value_count", "value_min", "value_max", "value_sum", "value_sum_squares", "value_avg", "value_stddev", "first_ts", "last_ts");
-  /** The change-set column that marks a stored bucket to delete. */
-  public static final String DELETE = "_delete";
+      List.of(
+          "value_count", "value_min", "value_max", "value_sum", "value_sum_squares", "value_avg", "value_stddev", "first_ts", "last_ts",
+          "device_key", "location_key");
 
   private static final DecimalType EXACT = DataTypes.createDecimalType(38, 10);
 
@@ -84,28 +81,5 @@ public final class Rollup {
         .withColumn("value_avg", col("value_sum").divide(n))
         .withColumn("value_stddev", when(col("value_count").gt(1), sqrt(variance)))
         .drop("sum_exact", "sum_squares_exact");
-  }
-
-  /**
-   * The rows that make {@code stored} equal {@code recomputed} for the given keys: recomputed rows that
-   * are new or differ in a value column ({@link #DELETE} false), and stored rows without a recomputed
-   * row (the key columns, {@link #DELETE} true, values null). Both inputs must be limited to the
-   * touched buckets; rows equal in both are left out, so a MERGE of the result rewrites no file for them.
-   */
-  public static Dataset<Row> changes(Dataset<Row> recomputed, Dataset<Row> stored, List<String> keys) {
-    Column join = keys.stream().map(k -> col("r." + k).equalTo(col("s." + k))).reduce(Column::and).orElseThrow();
-    Column differs = VALUES.stream().map(v -> not(col("r." + v).eqNullSafe(col("s." + v)))).reduce(Column::or).orElseThrow();
-    Column recomputedMissing = col("r." + keys.get(0)).isNull();
-    Column storedMissing = col("s." + keys.get(0)).isNull();
-    Column[] out =
-        Stream.concat(
-                Arrays.stream(recomputed.columns())
-                    .map(c -> keys.contains(c) ? coalesce(col("r." + c), col("s." + c)).as(c) : col("r." + c).as(c)),
-                Stream.of(recomputedMissing.as(DELETE)))
-            .toArray(Column[]::new);
-    return recomputed.as("r")
-        .join(stored.as("s"), join, "full_outer")
-        .filter(recomputedMissing.or(storedMissing).or(differs))
-        .select(out);
   }
 }

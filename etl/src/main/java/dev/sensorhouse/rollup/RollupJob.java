@@ -2,6 +2,7 @@ package dev.sensorhouse.rollup;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.sensorhouse.dimensions.Enrichment;
 import dev.sensorhouse.runtime.Failpoints;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.Progress;
@@ -10,6 +11,7 @@ import dev.sensorhouse.zones.JobRun;
 import dev.sensorhouse.zones.JobRuns;
 import dev.sensorhouse.zones.Lake;
 import dev.sensorhouse.zones.LakeTable;
+import dev.sensorhouse.zones.TableDiff;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -151,8 +153,9 @@ public final class RollupJob {
       cached.add(recomputedHourly);
       Dataset<Row> storedHourly = hourly.read().filter(col("event_date").isin(dateValues)).join(touched, scalaSeq(Rollup.HOURLY_KEYS), "left_semi");
       long readingsRead = recomputedHourly.agg(coalesce(sum("value_count"), lit(0L))).head().getLong(0);
-      long[] hourlyWrites = merge(hourly, Rollup.changes(recomputedHourly, storedHourly, Rollup.HOURLY_KEYS), Rollup.HOURLY_KEYS, "t.event_date IN (" + datesSql + ")", cached);
-      progress.step("hourly: %,d readings in %,d buckets; %,d rows written, %,d deleted; version %d", readingsRead, buckets, hourlyWrites[0], hourlyWrites[1], hourly.version());
+      LakeTable.Merged hourlyWrites =
+          hourly.applyChanges(TableDiff.changes(keyed(recomputedHourly), storedHourly, Rollup.HOURLY_KEYS, Rollup.VALUES), Rollup.HOURLY_KEYS, "t.event_date IN (" + datesSql + ")");
+      progress.step("hourly: %,d readings in %,d buckets; %,d rows written, %,d deleted; version %d", readingsRead, buckets, hourlyWrites.written(), hourlyWrites.deleted(), hourly.version());
       Failpoints.reach("rollup.after-hourly-commit");
 
       describe("recompute daily buckets");
@@ -167,32 +170,18 @@ public final class RollupJob {
                   .filter(col("event_date").isin(dateValues))
                   .join(touchedDays.withColumnRenamed("day", "event_date"), scalaSeq(List.of("device_id", "metric", "event_date")), "left_semi"));
       Dataset<Row> storedDaily = daily.read().filter(col("day").isin(dateValues)).join(touchedDays, scalaSeq(Rollup.DAILY_KEYS), "left_semi");
-      long[] dailyWrites = merge(daily, Rollup.changes(recomputedDaily, storedDaily, Rollup.DAILY_KEYS), Rollup.DAILY_KEYS, "t.day IN (" + datesSql + ")", cached);
-      progress.step("daily: %,d buckets touched; %,d rows written, %,d deleted; version %d", days, dailyWrites[0], dailyWrites[1], daily.version());
-      return new RollupCounts(selection.cleanseRuns().size(), readingsRead, buckets, hourlyWrites[0], hourlyWrites[1], days, dailyWrites[0], dailyWrites[1]);
+      LakeTable.Merged dailyWrites =
+          daily.applyChanges(TableDiff.changes(keyed(recomputedDaily), storedDaily, Rollup.DAILY_KEYS, Rollup.VALUES), Rollup.DAILY_KEYS, "t.day IN (" + datesSql + ")");
+      progress.step("daily: %,d buckets touched; %,d rows written, %,d deleted; version %d", days, dailyWrites.written(), dailyWrites.deleted(), daily.version());
+      return new RollupCounts(selection.cleanseRuns().size(), readingsRead, buckets, hourlyWrites.written(), hourlyWrites.deleted(), days, dailyWrites.written(), dailyWrites.deleted());
     } finally {
       cached.forEach(d -> d.unpersist(false));
     }
   }
 
-  /**
-   * Counts a change set (written, deleted), MERGEs it when it is not empty, and checks Delta's own
-   * count of the rows it changed.
-   */
-  private static long[] merge(LakeTable table, Dataset<Row> changes, List<String> keys, String partitions, List<Dataset<Row>> cached) {
-    Dataset<Row> persisted = changes.persist(StorageLevel.MEMORY_AND_DISK());
-    cached.add(persisted);
-    Row c = persisted.agg(coalesce(sum(when(col(Rollup.DELETE), 0L).otherwise(1L)), lit(0L)), coalesce(sum(when(col(Rollup.DELETE), 1L).otherwise(0L)), lit(0L))).head();
-    long written = c.getLong(0);
-    long deleted = c.getLong(1);
-    if (written + deleted > 0) {
-      long merged = table.mergeChanges(persisted, keys, partitions, Rollup.DELETE);
-      if (merged != written + deleted) {
-        throw new JobFailedException(String.format(
-            "%s: MERGE changed %d rows, expected %d written + %d deleted; tables restored", table.contract().table(), merged, written, deleted));
-      }
-    }
-    return new long[] {written, deleted};
+  /** Buckets with the dimension keys of the versions valid at their first reading. */
+  private Dataset<Row> keyed(Dataset<Row> buckets) {
+    return Enrichment.withKeys(buckets, "first_ts", lake.devices().read(), lake.locations().read());
   }
 
   private static scala.collection.immutable.Seq<String> scalaSeq(List<String> columns) {

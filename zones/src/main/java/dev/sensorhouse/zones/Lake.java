@@ -62,6 +62,18 @@ public final class Lake {
     return table(TableContract.READINGS_DAILY);
   }
 
+  public LakeTable devices() {
+    return table(TableContract.DEVICES);
+  }
+
+  public LakeTable locations() {
+    return table(TableContract.LOCATIONS);
+  }
+
+  public LakeTable registryChanges() {
+    return table(TableContract.REGISTRY_CHANGES);
+  }
+
   public JobRuns jobRuns() {
     return new JobRuns(spark, table(TableContract.JOB_RUNS));
   }

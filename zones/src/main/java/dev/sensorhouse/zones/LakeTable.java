@@ -52,9 +52,16 @@ public final class LakeTable {
     return version() >= 0;
   }
 
-  /** Creates the empty table with the contract's schema and partitioning when it does not exist yet. */
+  /**
+   * Creates the empty table with the contract's schema and partitioning when it does not exist yet;
+   * when it exists, adds the contract's columns it lacks (additive migration, each at its contract
+   * position; old rows read null there) and fails naming the table and column on any other
+   * difference (a changed type, or a column the contract does not have).
+   */
   public LakeTable ensureExists() {
-    if (!exists()) {
+    if (exists()) {
+      migrate();
+    } else {
       DeltaTableBuilder builder =
           DeltaTable.createIfNotExists(spark)
               .location(location)
@@ -66,6 +73,30 @@ public final class LakeTable {
       builder.execute();
     }
     return this;
+  }
+
+  private void migrate() {
+    org.apache.spark.sql.types.StructType actual = spark.read().format("delta").load(location).schema();
+    java.util.Set<String> contractColumns = new java.util.HashSet<>(Arrays.asList(contract.columnNames()));
+    for (org.apache.spark.sql.types.StructField f : actual.fields()) {
+      if (!contractColumns.contains(f.name())) {
+        throw new IllegalStateException(String.format(
+            "table %s at %s has column %s, which its contract does not have; migrate or move the table", contract.table(), location, f.name()));
+      }
+    }
+    String previous = null;
+    for (org.apache.spark.sql.types.StructField want : contract.schema().fields()) {
+      java.util.Optional<org.apache.spark.sql.types.StructField> have =
+          Arrays.stream(actual.fields()).filter(f -> f.name().equals(want.name())).findFirst();
+      if (have.isEmpty()) {
+        String position = previous == null ? "FIRST" : "AFTER `" + previous + "`";
+        spark.sql(String.format("ALTER TABLE delta.`%s` ADD COLUMNS (`%s` %s %s)", location, want.name(), want.dataType().sql(), position));
+      } else if (!have.get().dataType().equals(want.dataType())) {
+        throw new IllegalStateException(String.format(
+            "table %s at %s: column %s is %s, its contract says %s", contract.table(), location, want.name(), have.get().dataType().sql(), want.dataType().sql()));
+      }
+      previous = want.name();
+    }
   }
 
   /** The table's current rows; an empty Dataset with the contract schema when the table does not exist. */
@@ -194,6 +225,65 @@ public final class LakeTable {
     }
     JsonNode metrics = lastCommitInfo().path("operationMetrics");
     return metrics.path("numTargetRowsUpdated").asLong(0) + metrics.path("numTargetRowsInserted").asLong(0) + metrics.path("numTargetRowsDeleted").asLong(0);
+  }
+
+  /**
+   * Inserts the rows whose keys the table does not hold yet, in one MERGE commit (insert-only, so a
+   * row already there is never rewritten): appending the same rows twice adds them once.
+   *
+   * @return rows inserted, from Delta's operation metrics
+   */
+  public long insertNew(Dataset<Row> rows, List<String> keys, String targetPredicate) {
+    ensureExists();
+    long before = version();
+    String on =
+        targetPredicate + " AND " + keys.stream().map(k -> "t." + k + " = s." + k).collect(java.util.stream.Collectors.joining(" AND "));
+    java.util.Map<String, String> assignments = new java.util.LinkedHashMap<>();
+    for (String c : contract.columnNames()) {
+      assignments.put(c, "s." + c);
+    }
+    DeltaTable.forPath(spark, location).as("t").merge(conform(rows).as("s"), on).whenNotMatched().insertExpr(assignments).execute();
+    return version() == before ? 0 : lastCommitInfo().path("operationMetrics").path("numTargetRowsInserted").asLong(0);
+  }
+
+  /** Rows a change set wrote (updated or inserted) and deleted. */
+  public record Merged(long written, long deleted) {
+    public static final Merged NONE = new Merged(0, 0);
+
+    public long total() {
+      return written + deleted;
+    }
+  }
+
+  /**
+   * Counts a change set from {@link TableDiff#changes} (rows to write, rows to delete), MERGEs it in
+   * one commit when it is not empty ({@link #mergeChanges}), and checks Delta's own count of the
+   * rows the commit changed against it.
+   *
+   * @throws IllegalStateException when Delta's count differs; the caller restores the table
+   */
+  public Merged applyChanges(Dataset<Row> changes, List<String> keys, String targetPredicate) {
+    Dataset<Row> persisted = changes.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      Column delete = functions.col(TableDiff.DELETE);
+      Row c =
+          persisted
+              .agg(
+                  functions.coalesce(functions.sum(functions.when(delete, 0L).otherwise(1L)), functions.lit(0L)),
+                  functions.coalesce(functions.sum(functions.when(delete, 1L).otherwise(0L)), functions.lit(0L)))
+              .head();
+      Merged expected = new Merged(c.getLong(0), c.getLong(1));
+      if (expected.total() > 0) {
+        long merged = mergeChanges(persisted, keys, targetPredicate, TableDiff.DELETE);
+        if (merged != expected.total()) {
+          throw new IllegalStateException(String.format(
+              "%s: MERGE changed %d rows, expected %d written + %d deleted", contract.table(), merged, expected.written(), expected.deleted()));
+        }
+      }
+      return expected;
+    } finally {
+      persisted.unpersist(false);
+    }
   }
 
   /** Restores the table to an earlier version (used to undo a commit whose verification failed). */
