@@ -256,11 +256,12 @@ public final class DimensionsJob {
     Timestamp at = Timestamp.from(file.effectiveAt());
     Dataset<Row> dims = lake.table(Dimension.contract(file.entity())).read();
     Dataset<Row> asOf = validAt(dims, at).select(col(dimension.naturalKeyColumn()).as("natural_key"), col("attr_hash").as("_current"));
-    Dataset<Row> first =
-        rows.withColumn("_n", row_number().over(Window.partitionBy("natural_key").orderBy("source_line"))).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> first = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long all = first.count();
-      Dataset<Row> unique = first.filter(col("_n").equalTo(1)).drop("_n");
+      boolean repeated = !first.groupBy("natural_key").count().filter(col("count").gt(1)).isEmpty();
+      Dataset<Row> unique =
+          repeated ? first.withColumn("_n", row_number().over(Window.partitionBy("natural_key").orderBy("source_line"))).filter(col("_n").equalTo(1)).drop("_n") : first;
       Dataset<Row> changed = unique.join(asOf, scalaSeq(List.of("natural_key")), "left_outer").filter(col("_current").isNull().or(col("_current").notEqual(col("attr_hash")))).drop("_current").localCheckpoint(true);
       Dataset<Row> deletes =
           asOf.join(unique.select("natural_key"), scalaSeq(List.of("natural_key")), "left_anti")

@@ -72,19 +72,38 @@ public final class RegistryReader {
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<HadoopConf> shipped = jsc.broadcast(new HadoopConf(conf));
-    JavaRDD<Row> rows = jsc.parallelize(files, Math.max(1, files.size())).flatMap(f -> records(shipped.value().get(), f).iterator());
+    List<Slice> slices = new ArrayList<>();
+    for (RegistryFile f : files) {
+      int parts = f.source() == RegistryFile.Source.SNAPSHOT ? (int) Math.min(4L * jsc.defaultParallelism(), Math.max(1, f.bytes() / SLICE_BYTES)) : 1;
+      for (int p = 0; p < parts; p++) {
+        slices.add(new Slice(f, p, parts));
+      }
+    }
+    JavaRDD<Row> rows = jsc.parallelize(slices, Math.max(1, slices.size())).flatMap(s -> records(shipped.value().get(), s).iterator());
     return spark.createDataFrame(rows, SCHEMA);
   }
 
-  static List<Row> records(Configuration conf, RegistryFile file) {
+  /**
+   * Snapshot bytes one task parses. A bigger snapshot is parsed by several tasks, each reading the
+   * whole file (cheap) and parsing every {@code parts}-th line (the costly part), so line numbers
+   * stay exact.
+   */
+  static final long SLICE_BYTES = 8L << 20;
+
+  /** Part {@code part} of {@code parts} of a file's lines. */
+  record Slice(RegistryFile file, int part, int parts) implements java.io.Serializable {}
+
+  static List<Row> records(Configuration conf, Slice slice) {
+    RegistryFile file = slice.file();
     try (BufferedReader in = open(conf, file)) {
-      return file.source() == RegistryFile.Source.CDC ? cdc(file, in) : snapshot(file, in);
+      return file.source() == RegistryFile.Source.CDC ? cdc(file, in) : snapshot(slice, in);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.uri(), e);
     }
   }
 
-  private static List<Row> snapshot(RegistryFile file, BufferedReader in) throws IOException {
+  private static List<Row> snapshot(Slice slice, BufferedReader in) throws IOException {
+    RegistryFile file = slice.file();
     Dimension dimension = Dimension.of(file.entity());
     List<Row> out = new ArrayList<>();
     List<String> header = null;
@@ -98,7 +117,7 @@ public final class RegistryReader {
         header = SnapshotRows.header(dimension, file.path(), line);
         continue;
       }
-      if (line.isBlank()) {
+      if (line.isBlank() || lineNo % slice.parts() != slice.part()) {
         continue;
       }
       SnapshotRows.Outcome o = file.format() == RegistryFile.Format.CSV ? SnapshotRows.csv(dimension, header, line) : SnapshotRows.json(dimension, line);
