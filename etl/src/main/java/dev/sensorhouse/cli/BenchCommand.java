@@ -85,7 +85,7 @@ final class BenchCommand implements Command {
     Files.createDirectories(lake);
     SimulateConfig sim =
         new SimulateConfig(lake.toString(), devices, SimulateConfig.DEFAULT_START, day, interval, SimulateConfig.Profile.AGRICULTURE,
-            o.choice("faults", SimulateConfig.FaultLevel.class), o.longValue("seed"), false, 1);
+            o.choice("faults", SimulateConfig.FaultLevel.class), o.longValue("seed"), false, 1, true);
     System.out.printf(Locale.ROOT, "bench: %,d events, %,d devices, interval %s, %d cores%n", events, devices, interval, Runtime.getRuntime().availableProcessors());
     InjectionReport report = new Simulator(sim).run();
     System.out.printf(Locale.ROOT, "simulate  %8.2f s  %,12.0f events/s  (%,d lines)%n", report.seconds(), report.linesWritten() / report.seconds(), report.linesWritten());

@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * {@code sensorhouse demo}: simulates one day of 200 agriculture devices with the default faults into
- * a fresh demo lake and runs the batch stages on it (cleanse, rollup), printing each stage's summary and a few hourly
+ * a fresh demo lake and runs the batch stages on it (dimensions from the registry CDC, cleanse, rollup), printing each stage's summary and a few hourly
  * rows of one device. A lake is only
  * replaced when an earlier demo made it (it holds the {@value #MARKER} file).
  */
@@ -51,11 +51,19 @@ final class DemoCommand implements Command {
     SimulateConfig sim =
         new SimulateConfig(
             lake.toString(), o.integer("devices"), SimulateConfig.DEFAULT_START, Duration.ofDays(1), o.duration("interval"),
-            SimulateConfig.Profile.AGRICULTURE, SimulateConfig.FaultLevel.DEFAULT, o.longValue("seed"), false, 1);
+            SimulateConfig.Profile.AGRICULTURE, SimulateConfig.FaultLevel.DEFAULT, o.longValue("seed"), false, 1, true);
     System.out.println("== simulate: " + sim.devices() + " devices, one day from " + sim.start() + ", default faults -> " + lake);
     InjectionReport report = new Simulator(sim).run();
     System.out.print(report.summary());
     System.out.println();
+    System.out.println("== dimensions (registry CDC from " + CommonOptions.REGISTRY_CDC + ")");
+    dev.sensorhouse.dimensions.DimensionsResult dims =
+        DimensionsCommand.dimensions(
+            new dev.sensorhouse.dimensions.DimensionsConfig(
+                lake.toString(), java.util.Optional.empty(), java.util.Optional.of(lake.resolve(CommonOptions.REGISTRY_CDC).toString()),
+                dev.sensorhouse.dimensions.NullRule.KEEP),
+            "demo");
+    System.out.print(dims.summary());
     System.out.println("== cleanse (incremental)");
     CleanseResult result =
         CleanseCommand.cleanse(CleanseConfig.incremental(lake.toString()), "demo");

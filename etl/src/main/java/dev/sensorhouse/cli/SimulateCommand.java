@@ -14,7 +14,7 @@ final class SimulateCommand implements Command {
 
   @Override
   public String summary() {
-    return "write simulated device events (with injected faults) into the raw zone";
+    return "write simulated device events and the device registry (with injected faults) into the raw zone";
   }
 
   @Override
@@ -29,7 +29,12 @@ final class SimulateCommand implements Command {
         Option.value("faults", "none|default|heavy", "default", "fault injection rates (default about 3%, heavy about 20%)"),
         Option.value("seed", "N", "42", "random seed; the same seed writes the same bytes"),
         Option.flag("gzip", "gzip the raw files (.json.gz)"),
-        Option.value("files-per-hour", "N", "1", "raw files per arrival hour"));
+        Option.value("files-per-hour", "N", "1", "raw files per arrival hour"),
+        Option.value(
+            "registry",
+            "true|false",
+            "true",
+            "also write the device registry: daily snapshots (raw/registry/) and DynamoDB-stream CDC files (raw/registry_cdc/)"));
   }
 
   @Override
@@ -51,7 +56,8 @@ final class SimulateCommand implements Command {
           o.choice("faults", SimulateConfig.FaultLevel.class),
           o.longValue("seed"),
           o.flag("gzip"),
-          o.integer("files-per-hour"));
+          o.integer("files-per-hour"),
+          o.flag("registry"));
     } catch (IllegalArgumentException e) {
       throw new UsageException("simulate: " + e.getMessage(), e);
     }

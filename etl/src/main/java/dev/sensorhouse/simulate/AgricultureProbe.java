@@ -43,8 +43,9 @@ final class AgricultureProbe implements DeviceModel {
     int farm = index / PROBES_PER_FARM;
     farmSeed = Seeds.of(seed, -1 - farm, Seeds.SETUP);
     SplittableRandom farmRng = new SplittableRandom(farmSeed);
-    double farmLat = 51.4 + farmRng.nextDouble() * 1.8;
-    double farmLon = 4.2 + farmRng.nextDouble() * 2.7;
+    double[] farmPosition = farmPosition(farmRng);
+    double farmLat = farmPosition[0];
+    double farmLon = farmPosition[1];
     double farmClimate = farmRng.nextDouble(-1.0, 1.0);
     SplittableRandom setup = new SplittableRandom(Seeds.of(seed, index, Seeds.SETUP));
     lat = farmLat + setup.nextDouble(-0.006, 0.006);
@@ -58,6 +59,18 @@ final class AgricultureProbe implements DeviceModel {
     battery = setup.nextDouble(3.65, 4.15);
     cloud = setup.nextDouble(0.3, 1.0);
     rng = new SplittableRandom(Seeds.of(seed, index, Seeds.PHYSICS));
+  }
+
+  /** The centre of farm {@code farm} (0-based), {lat, lon}: the registry places its fields around it. */
+  static double[] farmPosition(long seed, int farm) {
+    return farmPosition(new SplittableRandom(Seeds.of(seed, -1 - farm, Seeds.SETUP)));
+  }
+
+  /** The first two draws of a farm's stream. */
+  private static double[] farmPosition(SplittableRandom farmRng) {
+    double lat = 51.4 + farmRng.nextDouble() * 1.8;
+    double lon = 4.2 + farmRng.nextDouble() * 2.7;
+    return new double[] {lat, lon};
   }
 
   static String deviceId(int index) {

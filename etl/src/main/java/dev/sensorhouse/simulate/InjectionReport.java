@@ -38,6 +38,8 @@ import java.util.Map;
  * @param arrivalFrom start of the first arrival hour written
  * @param arrivalTo end (exclusive) of the last arrival hour written
  * @param expected the outcome of cleansing all written lines
+ * @param registry what was written of the device registry and the outcome the {@code dimensions}
+ *     job must reach; null when the run wrote no registry ({@code --registry false})
  */
 public record InjectionReport(
     SimulateConfig config,
@@ -49,7 +51,8 @@ public record InjectionReport(
     double seconds,
     Instant arrivalFrom,
     Instant arrivalTo,
-    Expected expected) {
+    Expected expected,
+    RegistryReport registry) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -99,7 +102,8 @@ public record InjectionReport(
       double seconds,
       Instant arrivalFrom,
       Instant arrivalTo,
-      long readingsCleansed) {
+      long readingsCleansed,
+      RegistryReport registry) {
     Map<String, Long> rows = new LinkedHashMap<>();
     long quarantined = 0;
     for (FaultKind kind : FaultKind.values()) {
@@ -114,7 +118,7 @@ public record InjectionReport(
     long duplicates = faults.getOrDefault(FaultKind.DUPLICATE, 0L);
     Expected expected = new Expected(linesWritten, eventsGenerated - quarantined, quarantined, duplicates, readingsCleansed, rows);
     return new InjectionReport(
-        config, linesWritten, eventsGenerated, faults, filesWritten, bytesWritten, seconds, arrivalFrom, arrivalTo, expected);
+        config, linesWritten, eventsGenerated, faults, filesWritten, bytesWritten, seconds, arrivalFrom, arrivalTo, expected, registry);
   }
 
   /** Injected faults of {@code kind}. */
@@ -145,6 +149,7 @@ public record InjectionReport(
     c.put("seed", config.seed());
     c.put("gzip", config.gzip());
     c.put("files_per_hour", config.filesPerHour());
+    c.put("registry", config.registry());
     root.put("lines_written", linesWritten);
     root.put("events_generated", eventsGenerated);
     ObjectNode f = root.putObject("faults");
@@ -165,6 +170,11 @@ public record InjectionReport(
     ObjectNode outcomes = root.putObject("fault_outcomes");
     for (FaultKind kind : FaultKind.values()) {
       outcomes.put(kind.code(), kind.outcomeText());
+    }
+    if (registry == null) {
+      root.putNull("registry");
+    } else {
+      registry.writeTo(root.putObject("registry"));
     }
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
@@ -189,7 +199,8 @@ public record InjectionReport(
               SimulateConfig.FaultLevel.of(c.get("faults").asText()),
               c.get("seed").asLong(),
               c.get("gzip").asBoolean(),
-              c.get("files_per_hour").asInt());
+              c.get("files_per_hour").asInt(),
+              c.path("registry").asBoolean(true));
       Map<FaultKind, Long> faults = new EnumMap<>(FaultKind.class);
       for (FaultKind kind : FaultKind.values()) {
         faults.put(kind, root.get("faults").path(kind.code()).asLong());
@@ -216,7 +227,8 @@ public record InjectionReport(
               e.get("lines_quarantined").asLong(),
               e.get("duplicates").asLong(),
               e.get("readings_cleansed").asLong(),
-              rows));
+              rows),
+          root.path("registry").isObject() ? RegistryReport.readFrom(root.get("registry")) : null);
     } catch (IOException | RuntimeException ex) {
       throw new IllegalArgumentException("not a simulator report: " + ex.getMessage(), ex);
     }
@@ -234,6 +246,16 @@ public record InjectionReport(
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot read simulator report " + path, ex);
     }
+  }
+
+  private static String versions(RegistryReport.Scd2 v) {
+    return String.format(
+        Locale.ROOT,
+        "%,d device versions (%,d current), %,d location versions (%,d current)",
+        v.deviceVersions(),
+        v.currentDeviceVersions(),
+        v.locationVersions(),
+        v.currentLocationVersions());
   }
 
   /** A table of fault kinds, counts and expected outcomes, with totals, for the console. */
@@ -277,6 +299,34 @@ public record InjectionReport(
         expected.duplicates(),
         expected.readingsCleansed(),
         expected.quarantineRows()));
+    if (registry != null) {
+      RegistryReport r = registry;
+      b.append(String.format(
+          Locale.ROOT,
+          "registry: %,d snapshot files (%,d device and %,d location rows, %,d malformed), %,d CDC lines in %,d files: %,d records %s,%n",
+          r.snapshotFiles().size(),
+          r.snapshotRows("device"),
+          r.snapshotRows("location"),
+          r.malformedSnapshotRows(),
+          r.cdcLines(),
+          r.cdcFiles(),
+          r.cdcRecords(),
+          r.cdcRecordsByEventName()));
+      b.append(String.format(
+          Locale.ROOT,
+          "  %,d duplicates, %,d out of order, malformed %s; changes in the window %s; %,d unregistered, %,d re-registered devices%n",
+          r.duplicates(),
+          r.outOfOrder(),
+          r.malformedCdcLinesByReason(),
+          r.changesByKind(),
+          r.unregisteredDevices().size(),
+          r.reRegisteredDevices().size()));
+      b.append(String.format(
+          Locale.ROOT,
+          "  expected SCD2 from CDC: %s; from snapshots: %s%n",
+          versions(r.expectedFromCdc()),
+          versions(r.expectedFromSnapshots())));
+    }
     return b.toString();
   }
 }

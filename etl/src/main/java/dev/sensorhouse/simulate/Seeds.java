@@ -9,6 +9,12 @@ final class Seeds {
   /** Streams of one device: physics drives the values, delivery the ids, timestamps and delays. */
   static final long PHYSICS = 1, DELIVERY = 2, FAULTS = 3, SETUP = 4;
 
+  /**
+   * Streams of the device registry: a device's (or farm's) registry attributes, its registry changes,
+   * the registry faults, and each location's changes ({@code LOCATION_CHANGES + location number}).
+   */
+  static final long REGISTRY = 5, REGISTRY_CHANGES = 6, REGISTRY_FAULTS = 7, LOCATION_CHANGES = 16;
+
   private Seeds() {}
 
   /** A well-mixed seed for {@code (seed, a, b)}; SplitMix64's finalizer over a golden-ratio sum. */

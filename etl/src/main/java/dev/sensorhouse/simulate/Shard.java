@@ -11,6 +11,9 @@ import java.util.TreeMap;
  * arrival delay) and fault, writes the JSON line and files it under its arrival hour and file index.
  * It also keeps the tallies the {@link InjectionReport} is built from.
  *
+ * <p>The devices follow the {@link Registry} ({@link #follow}): from a firmware update on a device
+ * reports its new firmware, and a retired device sends nothing from its retirement on.
+ *
  * <p>Every random choice comes from one of three streams per device (physics in the {@link
  * DeviceModel}, delivery, faults), so the output is independent of the thread that runs the shard,
  * and a run without faults has the same readings, ids and timestamps as a run with them.
@@ -41,6 +44,12 @@ final class Shard {
   private final long[] next;
   private final long[] seq;
   private final int[] file;
+  /** The registry's effect on the events: retirement (no events from then on) and firmware updates. */
+  private final long[] retiredAt;
+
+  private final Registry.Firmware[] updates;
+  private final long[] nextUpdate;
+  private final int[] updatesDone;
 
   private final RawEvent event;
   private final LineBuilder line = new LineBuilder(1024);
@@ -79,6 +88,12 @@ final class Shard {
     next = new long[count];
     seq = new long[count];
     file = new int[count];
+    retiredAt = new long[count];
+    updates = new Registry.Firmware[count];
+    nextUpdate = new long[count];
+    updatesDone = new int[count];
+    java.util.Arrays.fill(retiredAt, Long.MAX_VALUE);
+    java.util.Arrays.fill(nextUpdate, Long.MAX_VALUE);
     long seed = config.seed();
     for (int d = 0; d < count; d++) {
       int index = first + d;
@@ -101,12 +116,27 @@ final class Shard {
     event = new RawEvent(set.size());
   }
 
+  /** The firmware device {@code index} (one of this shard's) reports at the start; call before generating. */
+  byte[] firmware(int index) {
+    return firmware[index - first];
+  }
+
+  /** Makes the events follow {@code registry}: firmware updates, and silence after retirement. */
+  void follow(Registry registry) {
+    for (int d = 0; d < models.length; d++) {
+      retiredAt[d] = registry.retiredAt(first + d);
+      updates[d] = registry.firmware(first + d);
+      nextUpdate[d] = updates[d] == null ? Long.MAX_VALUE : updates[d].times()[0];
+    }
+  }
+
   /** Generates every event with an event time before {@code until}, in time order per device. */
   void generate(long until) {
     generating = until - HOUR_MS;
-    long limit = Math.min(until, end);
+    long upTo = Math.min(until, end);
     for (int d = 0; d < models.length; d++) {
       long t = next[d];
+      long limit = Math.min(upTo, retiredAt[d]);
       for (; t < limit; t += interval) {
         emit(d, t);
       }
@@ -129,6 +159,15 @@ final class Shard {
     models[d].sample(t, e);
     e.deviceIndex = first + d;
     e.deviceId = ids[d];
+    if (t >= nextUpdate[d]) {
+      Registry.Firmware u = updates[d];
+      int done = updatesDone[d];
+      while (done < u.times().length && u.times()[done] <= t) {
+        firmware[d] = u.versions()[done++];
+      }
+      updatesDone[d] = done;
+      nextUpdate[d] = done < u.times().length ? u.times()[done] : Long.MAX_VALUE;
+    }
     e.firmware = firmware[d];
     e.seq = seq[d]++;
     e.ts = t;

@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  * @param gzip whether raw files are gzip-compressed ({@code .json.gz}); default false
  * @param filesPerHour raw files per arrival hour, devices split among them by hash; default {@value
  *     #DEFAULT_FILES_PER_HOUR}
+ * @param registry whether the device registry is written too (daily snapshots and DynamoDB-stream
+ *     CDC files, see {@link Registry}); default true. The events are the same either way: the
+ *     registry's firmware updates and retirements shape them whether or not its files are written.
  */
 public record SimulateConfig(
     String lake,
@@ -35,7 +38,8 @@ public record SimulateConfig(
     FaultLevel faults,
     long seed,
     boolean gzip,
-    int filesPerHour) {
+    int filesPerHour,
+    boolean registry) {
 
   public static final int DEFAULT_DEVICES = 200;
   public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
@@ -146,48 +150,54 @@ public record SimulateConfig(
         DEFAULT_FAULTS,
         DEFAULT_SEED,
         false,
-        DEFAULT_FILES_PER_HOUR);
+        DEFAULT_FILES_PER_HOUR,
+        true);
   }
 
   public SimulateConfig withLake(String value) {
-    return new SimulateConfig(value, devices, start, duration, interval, profile, faults, seed, gzip, filesPerHour);
+    return new SimulateConfig(value, devices, start, duration, interval, profile, faults, seed, gzip, filesPerHour, registry);
   }
 
   public SimulateConfig withDevices(int value) {
-    return new SimulateConfig(lake, value, start, duration, interval, profile, faults, seed, gzip, filesPerHour);
+    return new SimulateConfig(lake, value, start, duration, interval, profile, faults, seed, gzip, filesPerHour, registry);
   }
 
   public SimulateConfig withStart(Instant value) {
-    return new SimulateConfig(lake, devices, value, duration, interval, profile, faults, seed, gzip, filesPerHour);
+    return new SimulateConfig(lake, devices, value, duration, interval, profile, faults, seed, gzip, filesPerHour, registry);
   }
 
   public SimulateConfig withDuration(Duration value) {
-    return new SimulateConfig(lake, devices, start, value, interval, profile, faults, seed, gzip, filesPerHour);
+    return new SimulateConfig(lake, devices, start, value, interval, profile, faults, seed, gzip, filesPerHour, registry);
   }
 
   public SimulateConfig withInterval(Duration value) {
-    return new SimulateConfig(lake, devices, start, duration, value, profile, faults, seed, gzip, filesPerHour);
+    return new SimulateConfig(lake, devices, start, duration, value, profile, faults, seed, gzip, filesPerHour, registry);
   }
 
   public SimulateConfig withProfile(Profile value) {
-    return new SimulateConfig(lake, devices, start, duration, interval, value, faults, seed, gzip, filesPerHour);
+    return new SimulateConfig(lake, devices, start, duration, interval, value, faults, seed, gzip, filesPerHour, registry);
   }
 
   public SimulateConfig withFaults(FaultLevel value) {
-    return new SimulateConfig(lake, devices, start, duration, interval, profile, value, seed, gzip, filesPerHour);
+    return new SimulateConfig(lake, devices, start, duration, interval, profile, value, seed, gzip, filesPerHour, registry);
   }
 
   public SimulateConfig withSeed(long value) {
-    return new SimulateConfig(lake, devices, start, duration, interval, profile, faults, value, gzip, filesPerHour);
+    return new SimulateConfig(lake, devices, start, duration, interval, profile, faults, value, gzip, filesPerHour, registry);
   }
 
   /** The same config writing gzip-compressed {@code .json.gz} files. */
   public SimulateConfig withGzip() {
-    return new SimulateConfig(lake, devices, start, duration, interval, profile, faults, seed, true, filesPerHour);
+    return new SimulateConfig(lake, devices, start, duration, interval, profile, faults, seed, true, filesPerHour, registry);
   }
 
   public SimulateConfig withFilesPerHour(int value) {
-    return new SimulateConfig(lake, devices, start, duration, interval, profile, faults, seed, gzip, value);
+    return new SimulateConfig(lake, devices, start, duration, interval, profile, faults, seed, gzip, value, registry);
+  }
+
+  /** The same config without the device registry files (events unchanged). */
+  public SimulateConfig withoutRegistry() {
+    return new SimulateConfig(lake, devices, start, duration, interval, profile, faults, seed, gzip, filesPerHour, false);
   }
 
   private static <E extends Enum<E>> E parseEnum(Class<E> type, String option, String text) {

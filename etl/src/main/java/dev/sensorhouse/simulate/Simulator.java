@@ -44,6 +44,10 @@ import java.util.zip.GZIPOutputStream;
  * <ol>
  *   <li>split the devices into fixed shards (contiguous ranges; the split depends only on the device
  *       count, never on the number of threads);
+ *   <li>build the device {@link Registry} and let the shards follow it (firmware updates, no events
+ *       after retirement); unless {@code --registry false}, hand it to a writer thread, which
+ *       writes its daily snapshots under {@code raw/registry/} and its DynamoDB-stream CDC files
+ *       under {@code raw/registry_cdc/} ({@link RegistryFiles}) while the events are generated;
  *   <li>for each event-time hour, let every shard generate its devices' events of that hour in
  *       parallel, each line filed under its arrival hour and file index;
  *   <li>once an hour is generated no later event can arrive in it or before it, so hand every
@@ -51,7 +55,8 @@ import java.util.zip.GZIPOutputStream;
  *       arrival time and write each file atomically (temporary {@code _} name, then rename) while
  *       the next hours are generated;
  *   <li>after the last hour, write the remaining (late and delayed) arrival hours;
- *   <li>write the {@link InjectionReport} to {@code <lake>/raw/_simulator/} and return it.
+ *   <li>write the {@link InjectionReport} (with the registry's section) to {@code
+ *       <lake>/raw/_simulator/} and return it.
  * </ol>
  *
  * <p>Deterministic: the same config writes byte-identical files and file names, because every random
@@ -110,6 +115,21 @@ public final class Simulator {
       }
       invokeAll(workers, setup);
 
+      // The registry decides which devices retire and when firmware changes, so the shards follow it.
+      byte[][] initialFirmware = new byte[config.devices()][];
+      for (int s = 0; s < shardCount; s++) {
+        int first = (int) ((long) config.devices() * s / shardCount);
+        int end = (int) ((long) config.devices() * (s + 1) / shardCount);
+        for (int i = first; i < end; i++) {
+          initialFirmware[i] = shards[s].firmware(i);
+        }
+      }
+      Registry registry = Registry.build(config, i -> initialFirmware[i]);
+      for (Shard shard : shards) {
+        shard.follow(registry);
+      }
+      Future<RegistryReport> registryWritten = config.registry() ? writer.submit(() -> RegistryFiles.write(registry, lake)) : null;
+
       Deque<Future<long[]>> writes = new ArrayDeque<>();
       long[] written = new long[4]; // files, bytes, first arrival hour, last arrival hour
       written[2] = Long.MAX_VALUE;
@@ -143,6 +163,7 @@ public final class Simulator {
           faults.merge(kind, shard.faults[kind.ordinal()], Long::sum);
         }
       }
+      RegistryReport registryReport = registryWritten == null ? null : get(registryWritten);
       boolean any = written[0] > 0;
       InjectionReport report =
           InjectionReport.of(
@@ -155,7 +176,8 @@ public final class Simulator {
               (System.nanoTime() - began) / 1e9,
               any ? Instant.ofEpochMilli(written[2]) : null,
               any ? Instant.ofEpochMilli(written[3] + HOUR_MS) : null,
-              readings);
+              readings,
+              registryReport);
       byte[] json = report.toJson().getBytes(StandardCharsets.UTF_8);
       lake.write(reportPath(config), out -> out.write(json));
       return report;

@@ -62,9 +62,9 @@ final class VehicleTracker implements DeviceModel {
 
   VehicleTracker(long seed, int index, long start) {
     int fleet = index / TRUCKS_PER_FLEET;
-    SplittableRandom fleetRng = new SplittableRandom(Seeds.of(seed, -1 - fleet, Seeds.SETUP));
-    depotLat = 51.0 + fleetRng.nextDouble() * 2.3;
-    depotLon = 3.8 + fleetRng.nextDouble() * 3.2;
+    double[] depot = depotPosition(seed, fleet);
+    depotLat = depot[0];
+    depotLon = depot[1];
     SplittableRandom setup = new SplittableRandom(Seeds.of(seed, index, Seeds.SETUP));
     lat = depotLat + setup.nextDouble(-0.01, 0.01);
     lon = depotLon + setup.nextDouble(-0.015, 0.015);
@@ -77,6 +77,14 @@ final class VehicleTracker implements DeviceModel {
     now = start;
     engineTemp = ambient(start);
     parkedUntil = nextTripStart(start);
+  }
+
+  /** The main depot of fleet {@code fleet} (0-based), {lat, lon}: the registry's first depot location. */
+  static double[] depotPosition(long seed, int fleet) {
+    SplittableRandom fleetRng = new SplittableRandom(Seeds.of(seed, -1 - fleet, Seeds.SETUP));
+    double lat = 51.0 + fleetRng.nextDouble() * 2.3;
+    double lon = 3.8 + fleetRng.nextDouble() * 3.2;
+    return new double[] {lat, lon};
   }
 
   static String deviceId(int index) {

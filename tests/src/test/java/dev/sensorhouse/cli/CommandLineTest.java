@@ -111,6 +111,29 @@ class CommandLineTest {
   }
 
   @Test
+  void simulateWritesTheRegistryUnlessToldNotTo() {
+    Outcome bad = run("simulate", "--lake", tmp.toString(), "--registry", "maybe");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--registry must be true or false, got 'maybe'");
+    assertThat(run("simulate", "--help").out()).contains("--registry true|false").contains("(default: true)");
+    String[] small = {"--devices", "3", "--duration", "1h", "--interval", "10m"};
+    Outcome without = run(concat(new String[] {"simulate", "--lake", tmp.resolve("without").toString(), "--registry", "false"}, small));
+    assertThat(without.code()).isZero();
+    assertThat(tmp.resolve("without/raw/sensor_events")).isDirectory();
+    assertThat(tmp.resolve("without/raw/registry")).doesNotExist();
+    Outcome with = run(concat(new String[] {"simulate", "--lake", tmp.resolve("with").toString()}, small));
+    assertThat(with.code()).isZero();
+    assertThat(with.out()).contains("registry: ");
+    assertThat(tmp.resolve("with/raw/registry/devices/2026-01-01.csv")).isRegularFile();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void glueArgumentsParseLikeTheCommandLine() {
     Options o = Options.parse("cleanse", CommonOptions.CLEANSE,
         new String[] {"--JOB_NAME", "sensorhouse-cleanse", "--lake=s3a://b/lake", "--TempDir", "s3://t/", "--max-lateness", "2d", "--enable-glue-datacatalog", "--from", "2026-01-01"});

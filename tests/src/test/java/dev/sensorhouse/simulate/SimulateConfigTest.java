@@ -27,6 +27,8 @@ class SimulateConfigTest {
     assertThat(c.seed()).isEqualTo(42);
     assertThat(c.gzip()).isFalse();
     assertThat(c.filesPerHour()).isEqualTo(1);
+    assertThat(c.registry()).isTrue();
+    assertThat(c.withoutRegistry().registry()).isFalse();
   }
 
   @Test
