@@ -150,13 +150,12 @@ public final class CleanseJob {
 
       describe("deduplicate on event_id");
       List<Cleanse.Copy> losers = Cleanse.losers(contestedCopies(validated, priorEventIds(cleansed, eventDates, files)));
-      Dataset<Row> marked =
-          Enrichment.withKeys(
-                  Cleanse.markDuplicates(validated, losers).withColumn("_event_ts", timestamp_micros(col("event_us"))),
-                  "_event_ts", lake.devices().read(), lake.locations().read())
+      Dataset<Row> marked = Cleanse.markDuplicates(validated, losers);
+      Dataset<Row> keyed =
+          Enrichment.withKeys(marked.withColumn("_event_ts", timestamp_micros(col("event_us"))), "_event_ts", lake.devices().read(), lake.locations().read())
               .drop("_event_ts");
       Row c =
-          marked
+          keyed
               .agg(
                   count(lit(1)),
                   sum(when(col("line_rejected"), 1L).otherwise(0L)),
@@ -191,7 +190,7 @@ public final class CleanseJob {
       }
 
       describe("write cleansed/readings");
-      long readingsWritten = cleansed.replaceWhere(Cleanse.readings(Cleanse.events(marked), runId), cleansedPredicate(files));
+      long readingsWritten = cleansed.replaceWhere(Cleanse.readings(Cleanse.events(keyed), runId), cleansedPredicate(files));
       progress.step("committed cleansed/readings version %d", cleansed.version());
       Failpoints.reach("cleanse.after-readings-commit");
       describe("write quarantine/events");
@@ -323,7 +322,7 @@ public final class CleanseJob {
   }
 
   private static String pathLiterals(List<RawFile> files) {
-    return files.stream().map(f -> "'" + f.path().replace("\\", "\\\\").replace("'", "\\'") + "'").collect(Collectors.joining(", "));
+    return files.stream().map(f -> LakeTable.sqlString(f.path())).collect(Collectors.joining(", "));
   }
 
   private JobRun record(

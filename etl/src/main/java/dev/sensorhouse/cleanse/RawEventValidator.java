@@ -1,5 +1,7 @@
 package dev.sensorhouse.cleanse;
 
+import static dev.sensorhouse.contract.Identifiers.DEVICE_ID;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -16,7 +18,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Validates one raw line against the event contract and the metric catalog. Pure: the outcome depends
@@ -31,7 +32,6 @@ import java.util.regex.Pattern;
 public final class RawEventValidator implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final JsonFactory JSON = new JsonFactory();
-  private static final Pattern DEVICE_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$");
   private static final long HOUR_MICROS = 3_600_000_000L;
 
   private final MetricCatalog catalog;

@@ -1,5 +1,7 @@
 package dev.sensorhouse.dimensions;
 
+import static dev.sensorhouse.contract.Identifiers.DEVICE_ID;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sensorhouse.cleanse.ReasonCode;
@@ -45,7 +47,6 @@ public record CdcRecord(
   /** {@code ApproximateCreationDateTime} values from here on are epoch milliseconds (1973-03-03 as millis, year 5138 as seconds). */
   public static final long MILLIS_THRESHOLD = 100_000_000_000L;
   /** Same rule as device ids in raw events. */
-  private static final Pattern NATURAL_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$");
   private static final Pattern SEQUENCE_NUMBER = Pattern.compile("[0-9]{1,40}");
   private static final String ZEROS = "0".repeat(40);
   /** Above every Instant as epoch milliseconds; checked before any arithmetic, so 1e999999999 is cheap to reject. */
@@ -212,10 +213,10 @@ public record CdcRecord(
           key);
     }
     String naturalKey = pkText.substring(hash + 1);
-    if (!NATURAL_KEY.matcher(naturalKey).matches()) {
+    if (!DEVICE_ID.matcher(naturalKey).matches()) {
       return rejected(
           ReasonCode.INVALID_DEVICE_ID,
-          entity.naturalKey() + " \"" + DynamoDbJson.clip(naturalKey) + "\" (from dynamodb.Keys.pk) does not match " + NATURAL_KEY.pattern(),
+          entity.naturalKey() + " \"" + DynamoDbJson.clip(naturalKey) + "\" (from dynamodb.Keys.pk) does not match " + DEVICE_ID.pattern(),
           naturalKey);
     }
     String sequenceNumber = ZEROS.substring(sequence.textValue().length()) + sequence.textValue();

@@ -3,6 +3,7 @@ package dev.sensorhouse.dimensions;
 import static org.apache.spark.sql.functions.*;
 
 import dev.sensorhouse.rollup.Rollup;
+import dev.sensorhouse.runtime.Columns;
 import dev.sensorhouse.runtime.Failpoints;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.Progress;
@@ -34,7 +35,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
-import scala.collection.JavaConverters;
 
 /**
  * Keeps {@code dims/device} and {@code dims/location} as SCD type-2 tables from registry snapshots
@@ -195,25 +195,24 @@ public final class DimensionsJob {
     long candidates;
     if (snapshot) {
       List<Dataset<Row>> parts = new ArrayList<>();
-      long[] n = new long[3];
+      long[] n = new long[4];
       for (RegistryFile f : batch) {
         parts.add(snapshotChanges(f, rows.filter(col("source_file").equalTo(f.path())), applied, runId, n));
       }
       toStore = parts.stream().reduce(Dataset::unionByName).orElseThrow().localCheckpoint(true);
       candidates = toStore.count();
-      long rowsIn = rows.count();
-      tally.unchanged += rowsIn - n[0] - n[1];
+      tally.unchanged += n[3] - n[0] - n[1];
       tally.duplicates += n[1];
       tally.deletes += n[2];
       tally.reassertions += candidates - n[0] - n[2];
     } else {
-      Dataset<Row> prior = log.read().join(rows.select(cols(CHANGE_KEYS)).distinct(), scalaSeq(CHANGE_KEYS), "left_semi")
+      Dataset<Row> prior = log.read().join(rows.select(Columns.of(CHANGE_KEYS)).distinct(), Columns.seq(CHANGE_KEYS), "left_semi")
           .filter(not(col("source_file").isin(paths)))
-          .select(cols(CHANGE_KEYS));
+          .select(Columns.of(CHANGE_KEYS));
       Dataset<Row> first =
-          rows.withColumn("_n", row_number().over(Window.partitionBy(cols(CHANGE_KEYS)).orderBy("source_file", "source_line")))
+          rows.withColumn("_n", row_number().over(Window.partitionBy(Columns.of(CHANGE_KEYS)).orderBy("source_file", "source_line")))
               .filter(col("_n").equalTo(1))
-              .join(prior, scalaSeq(CHANGE_KEYS), "left_anti");
+              .join(prior, Columns.seq(CHANGE_KEYS), "left_anti");
       toStore = logRows(first, runId).localCheckpoint(true);
       candidates = toStore.count();
       tally.duplicates += rows.count() - candidates;
@@ -249,7 +248,7 @@ public final class DimensionsJob {
    * at its instant, deletes for the items that have a version then but no row, and, when a later
    * snapshot of the same entity was applied before, re-assertions of the history at that later
    * snapshot's instant for the items this one changes. {@code n} gets rows changed, duplicate rows
-   * (a natural key twice in one snapshot; the first row counts) and deletes.
+   * (a natural key twice in one snapshot; the first row counts), deletes and rows read.
    */
   private Dataset<Row> snapshotChanges(RegistryFile file, Dataset<Row> rows, List<RegistryFile> applied, String runId, long[] n) {
     Dimension dimension = Dimension.of(file.entity());
@@ -262,17 +261,17 @@ public final class DimensionsJob {
       boolean repeated = !first.groupBy("natural_key").count().filter(col("count").gt(1)).isEmpty();
       Dataset<Row> unique =
           repeated ? first.withColumn("_n", row_number().over(Window.partitionBy("natural_key").orderBy("source_line"))).filter(col("_n").equalTo(1)).drop("_n") : first;
-      Dataset<Row> changed = unique.join(asOf, scalaSeq(List.of("natural_key")), "left_outer").filter(col("_current").isNull().or(col("_current").notEqual(col("attr_hash")))).drop("_current").localCheckpoint(true);
+      Dataset<Row> changed = unique.join(asOf, Columns.seq(List.of("natural_key")), "left_outer").filter(col("_current").isNull().or(col("_current").notEqual(col("attr_hash")))).drop("_current").localCheckpoint(true);
       Dataset<Row> deletes =
-          asOf.join(unique.select("natural_key"), scalaSeq(List.of("natural_key")), "left_anti")
+          asOf.join(unique.select("natural_key"), Columns.seq(List.of("natural_key")), "left_anti")
               .select(
                   lit(file.entity().code()).as("entity"), col("natural_key"), lit(file.snapshotChangeId()).as("change_id"), lit(at).as("effective_at"),
                   lit(Op.DELETE.code()).as("op"), lit(null).cast("map<string,string>").as("attributes"), lit(file.source().code()).as("source"),
                   lit(null).cast("string").as("event_id"), lit(file.path()).as("source_file"), lit(0L).as("source_line"))
               .localCheckpoint(true);
       n[0] += changed.count();
-      long uniqueCount = unique.count();
-      n[1] += all - uniqueCount;
+      n[1] += all - (repeated ? unique.count() : all);
+      n[3] += all;
       n[2] += deletes.count();
       Dataset<Row> out = logRows(changed, runId).unionByName(logRows(deletes, runId));
       Optional<RegistryFile> next =
@@ -303,7 +302,7 @@ public final class DimensionsJob {
     }
     Dataset<Row> valid = validAt(dims, at).withColumnRenamed(key, "natural_key");
     return keys.distinct()
-        .join(valid, scalaSeq(List.of("natural_key")), "left_outer")
+        .join(valid, Columns.seq(List.of("natural_key")), "left_outer")
         .select(
             lit(file.entity().code()).as("entity"), col("natural_key"), lit(later.snapshotChangeId()).as("change_id"), lit(at).as("effective_at"),
             when(col("attr_hash").isNull(), lit(Op.DELETE.code())).otherwise(lit(Op.IMAGE.code())).as("op"),
@@ -326,7 +325,7 @@ public final class DimensionsJob {
 
   /** Rows in the shape of {@code dims/registry_changes}. */
   private static Dataset<Row> logRows(Dataset<Row> changes, String runId) {
-    return changes.withColumn("run_id", lit(runId)).select(cols(Arrays.asList(TableContract.REGISTRY_CHANGES.columnNames())));
+    return changes.withColumn("run_id", lit(runId)).select(Columns.of(Arrays.asList(TableContract.REGISTRY_CHANGES.columnNames())));
   }
 
   /** Recomputes the histories of some items of one entity and MERGEs the versions that differ. */
@@ -334,15 +333,15 @@ public final class DimensionsJob {
     Dimension dimension = Dimension.of(entity);
     LakeTable table = lake.table(Dimension.contract(entity));
     Dataset<Row> changes =
-        lake.registryChanges().read().filter(col("entity").equalTo(entity.code())).join(keys, scalaSeq(List.of("natural_key")), "left_semi")
+        lake.registryChanges().read().filter(col("entity").equalTo(entity.code())).join(keys, Columns.seq(List.of("natural_key")), "left_semi")
             .select("natural_key", "change_id", "effective_at", "op", "attributes", "source");
     NullRule nulls = config.nulls();
     JavaRDD<Row> versions =
         changes.javaRDD()
             .groupBy(r -> r.getString(0))
             .flatMap(group -> versionRows(dimension, group._1(), group._2(), nulls).iterator());
-    Dataset<Row> recomputed = lake.spark().createDataFrame(versions, dimension.contract(entity).schema());
-    Dataset<Row> stored = table.read().join(keys.withColumnRenamed("natural_key", dimension.naturalKeyColumn()), scalaSeq(List.of(dimension.naturalKeyColumn())), "left_semi");
+    Dataset<Row> recomputed = lake.spark().createDataFrame(versions, table.contract().schema());
+    Dataset<Row> stored = table.read().join(keys.withColumnRenamed("natural_key", dimension.naturalKeyColumn()), Columns.seq(List.of(dimension.naturalKeyColumn())), "left_semi");
     List<String> keyColumn = List.of(dimension.keyColumn());
     List<String> values = Arrays.stream(table.contract().columnNames()).filter(c -> !keyColumn.contains(c)).toList();
     return table.applyChanges(TableDiff.changes(recomputed, stored, keyColumn, values), keyColumn, "true");
@@ -351,8 +350,7 @@ public final class DimensionsJob {
   private static List<Row> versionRows(Dimension dimension, String naturalKey, Iterable<Row> rows, NullRule nulls) {
     List<History.Change> changes = new ArrayList<>();
     for (Row r : rows) {
-      Timestamp ts = r.getTimestamp(2);
-      long micros = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000L + ts.getNanos() / 1000;
+      long micros = History.micros(r.getTimestamp(2));
       Map<String, String> attributes = r.isNullAt(4) ? Map.of() : new LinkedHashMap<>(r.<String, String>getJavaMap(4));
       changes.add(new History.Change(r.getString(1), micros, Op.of(r.getString(3)), attributes, r.getString(5)));
     }
@@ -366,20 +364,14 @@ public final class DimensionsJob {
         values[i++] = t;
       }
       values[i++] = v.hash();
-      values[i++] = timestamp(v.validFromMicros());
-      values[i++] = timestamp(v.validToMicros());
+      values[i++] = History.timestamp(v.validFromMicros());
+      values[i++] = History.timestamp(v.validToMicros());
       values[i++] = v.current();
       values[i++] = v.source();
       values[i++] = v.changeId();
       out.add(RowFactory.create(values));
     }
     return out;
-  }
-
-  private static Timestamp timestamp(long micros) {
-    Timestamp ts = new Timestamp(Math.floorDiv(micros, 1000L));
-    ts.setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000);
-    return ts;
   }
 
   /**
@@ -410,7 +402,7 @@ public final class DimensionsJob {
     Dataset<Row> stored =
         facts.read()
             .filter(col(partition).geq(lit(java.sql.Date.valueOf(LocalDate.ofInstant(since.toInstant(), ZoneOffset.UTC)))).and(col(ts).geq(lit(since))))
-            .join(affected, scalaSeq(List.of("device_id")), "left_semi")
+            .join(affected, Columns.seq(List.of("device_id")), "left_semi")
             .withColumnRenamed("device_key", "_old_device_key")
             .withColumnRenamed("location_key", "_old_location_key");
     Dataset<Row> changed =
@@ -443,7 +435,7 @@ public final class DimensionsJob {
     String dates =
         files.stream().map(f -> LocalDate.ofInstant(f.effectiveAt(), ZoneOffset.UTC).toString()).distinct().sorted()
             .map(d -> "DATE'" + d + "'").collect(Collectors.joining(", "));
-    String paths = files.stream().map(f -> "'" + f.path().replace("\\", "\\\\").replace("'", "\\'") + "'").collect(Collectors.joining(", "));
+    String paths = files.stream().map(f -> LakeTable.sqlString(f.path())).collect(Collectors.joining(", "));
     return "arrival_date IN (" + dates + ") AND source_file IN (" + paths + ")";
   }
 
@@ -456,14 +448,6 @@ public final class DimensionsJob {
     parts.add(config.nulls().code());
     files.forEach(f -> parts.add(f.path() + "@" + f.bytes()));
     return RunIds.of(JOB, parts);
-  }
-
-  private static scala.collection.immutable.Seq<String> scalaSeq(List<String> columns) {
-    return JavaConverters.asScalaBuffer(columns).toList();
-  }
-
-  private static Column[] cols(List<String> names) {
-    return names.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
   }
 
   private JobRun record(

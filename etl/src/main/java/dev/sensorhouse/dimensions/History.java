@@ -48,6 +48,18 @@ public final class History {
     }
   }
 
+  /** Epoch microseconds of a timestamp (the unit of the fold's times). */
+  public static long micros(java.sql.Timestamp ts) {
+    return Math.floorDiv(ts.getTime(), 1000L) * 1_000_000L + ts.getNanos() / 1000;
+  }
+
+  /** The timestamp of epoch microseconds. */
+  public static java.sql.Timestamp timestamp(long micros) {
+    java.sql.Timestamp ts = new java.sql.Timestamp(Math.floorDiv(micros, 1000L));
+    ts.setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000);
+    return ts;
+  }
+
   public static List<Version> of(Dimension dimension, String naturalKey, List<Change> changes, NullRule nulls) {
     List<Change> ordered = new ArrayList<>(changes);
     ordered.sort(Comparator.comparingLong(Change::effectiveMicros).thenComparing(Change::changeId));

@@ -10,7 +10,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -127,15 +126,7 @@ public record RegistryFile(String path, String uri, Source source, Entity entity
     return files;
   }
 
-  /** Whether {@code dir} exists. */
-  public static boolean exists(Configuration conf, String dir) {
-    try {
-      Path p = new Path(dir);
-      return p.getFileSystem(conf).exists(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot check " + dir, e);
-    }
-  }
+
 
   private static List<LocatedFileStatus> list(Configuration conf, String dir) {
     List<LocatedFileStatus> out = new ArrayList<>();
@@ -172,9 +163,5 @@ public record RegistryFile(String path, String uri, Source source, Entity entity
     String full = file.toUri().getScheme() == null || file.toUri().getScheme().equals("file") ? file.toUri().getPath() : file.toString();
     String root = lakeRoot.replaceAll("^file:", "");
     return full.startsWith(root + "/") ? full.substring(root.length() + 1) : file.toString();
-  }
-
-  public Optional<Entity> entityOf() {
-    return Optional.ofNullable(entity);
   }
 }

@@ -159,7 +159,7 @@ public final class RegistryReader {
       RegistryFile file, long line, Entity entity, String key, String changeId, long effectiveMicros, Op op,
       Map<String, String> attributes, String hash, String eventId) {
     return RowFactory.create(
-        true, entity.code(), key, changeId, timestamp(effectiveMicros), op.code(),
+        true, entity.code(), key, changeId, History.timestamp(effectiveMicros), op.code(),
         op == Op.DELETE ? null : JavaConverters.mapAsScalaMap(attributes), hash, file.source().code(), eventId,
         file.path(), line, Timestamp.from(file.effectiveAt()), null, null, null);
   }
@@ -169,12 +169,6 @@ public final class RegistryReader {
     return RowFactory.create(
         false, entity, key, null, null, null, null, null, file.source().code(), null,
         file.path(), line, Timestamp.from(file.effectiveAt()), raw, reason.code(), detail);
-  }
-
-  private static Timestamp timestamp(long micros) {
-    Timestamp ts = new Timestamp(Math.floorDiv(micros, 1000L));
-    ts.setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000);
-    return ts;
   }
 
   private static BufferedReader open(Configuration conf, RegistryFile file) throws IOException {

@@ -1,5 +1,7 @@
 package dev.sensorhouse.dimensions;
 
+import static dev.sensorhouse.contract.Identifiers.DEVICE_ID;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sensorhouse.cleanse.ReasonCode;
@@ -8,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Parses the rows of registry snapshot files: CSV with a header line (RFC 4180 quoting, one row per
@@ -22,7 +23,6 @@ import java.util.regex.Pattern;
  */
 public final class SnapshotRows {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final Pattern NATURAL_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$");
 
   private SnapshotRows() {}
 
@@ -122,9 +122,9 @@ public final class SnapshotRows {
     if (key == null || key.isBlank()) {
       return Outcome.rejected(ReasonCode.MISSING_FIELD, dimension.naturalKeyColumn() + " is empty", null);
     }
-    if (!NATURAL_KEY.matcher(key).matches()) {
+    if (!DEVICE_ID.matcher(key).matches()) {
       return Outcome.rejected(
-          ReasonCode.INVALID_DEVICE_ID, dimension.naturalKeyColumn() + " \"" + key + "\" does not match " + NATURAL_KEY.pattern(), key);
+          ReasonCode.INVALID_DEVICE_ID, dimension.naturalKeyColumn() + " \"" + key + "\" does not match " + DEVICE_ID.pattern(), key);
     }
     return dimension.invalid(attributes).map(d -> Outcome.rejected(ReasonCode.INVALID_TYPE, d, key)).orElse(Outcome.of(new Row(key, attributes)));
   }

@@ -3,6 +3,7 @@ package dev.sensorhouse.rollup;
 import static org.apache.spark.sql.functions.*;
 
 import dev.sensorhouse.dimensions.Enrichment;
+import dev.sensorhouse.runtime.Columns;
 import dev.sensorhouse.runtime.Failpoints;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.Progress;
@@ -124,7 +125,7 @@ public final class RollupJob {
       touched =
           touched
               .union(Rollup.buckets(readings.filter(col("event_ts").geq(lit(from)).and(col("event_ts").lt(lit(to))))))
-              .union(hourly.read().filter(col("hour_start").geq(lit(from)).and(col("hour_start").lt(lit(to)))).select(Rollup.HOURLY_KEYS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)))
+              .union(hourly.read().filter(col("hour_start").geq(lit(from)).and(col("hour_start").lt(lit(to)))).select(Columns.of(Rollup.HOURLY_KEYS)))
               .distinct();
     }
     // A checkpoint, not a cache: Delta re-caches cached plans that read a table it writes, which would
@@ -148,10 +149,10 @@ public final class RollupJob {
                   readings
                       .filter(col("event_date").isin(dateValues))
                       .withColumn("hour_start", date_trunc("hour", col("event_ts")))
-                      .join(touched, scalaSeq(Rollup.HOURLY_KEYS), "left_semi"))
+                      .join(touched, Columns.seq(Rollup.HOURLY_KEYS), "left_semi"))
               .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(recomputedHourly);
-      Dataset<Row> storedHourly = hourly.read().filter(col("event_date").isin(dateValues)).join(touched, scalaSeq(Rollup.HOURLY_KEYS), "left_semi");
+      Dataset<Row> storedHourly = hourly.read().filter(col("event_date").isin(dateValues)).join(touched, Columns.seq(Rollup.HOURLY_KEYS), "left_semi");
       long readingsRead = recomputedHourly.agg(coalesce(sum("value_count"), lit(0L))).head().getLong(0);
       LakeTable.Merged hourlyWrites =
           hourly.applyChanges(TableDiff.changes(keyed(recomputedHourly), storedHourly, Rollup.HOURLY_KEYS, Rollup.VALUES), Rollup.HOURLY_KEYS, "t.event_date IN (" + datesSql + ")");
@@ -168,8 +169,8 @@ public final class RollupJob {
               hourly
                   .read()
                   .filter(col("event_date").isin(dateValues))
-                  .join(touchedDays.withColumnRenamed("day", "event_date"), scalaSeq(List.of("device_id", "metric", "event_date")), "left_semi"));
-      Dataset<Row> storedDaily = daily.read().filter(col("day").isin(dateValues)).join(touchedDays, scalaSeq(Rollup.DAILY_KEYS), "left_semi");
+                  .join(touchedDays.withColumnRenamed("day", "event_date"), Columns.seq(List.of("device_id", "metric", "event_date")), "left_semi"));
+      Dataset<Row> storedDaily = daily.read().filter(col("day").isin(dateValues)).join(touchedDays, Columns.seq(Rollup.DAILY_KEYS), "left_semi");
       LakeTable.Merged dailyWrites =
           daily.applyChanges(TableDiff.changes(keyed(recomputedDaily), storedDaily, Rollup.DAILY_KEYS, Rollup.VALUES), Rollup.DAILY_KEYS, "t.day IN (" + datesSql + ")");
       progress.step("daily: %,d buckets touched; %,d rows written, %,d deleted; version %d", days, dailyWrites.written(), dailyWrites.deleted(), daily.version());
@@ -182,10 +183,6 @@ public final class RollupJob {
   /** Buckets with the dimension keys of the versions valid at their first reading. */
   private Dataset<Row> keyed(Dataset<Row> buckets) {
     return Enrichment.withKeys(buckets, "first_ts", lake.devices().read(), lake.locations().read());
-  }
-
-  private static scala.collection.immutable.Seq<String> scalaSeq(List<String> columns) {
-    return scala.collection.JavaConverters.asScalaBuffer(columns).toList();
   }
 
   private void describe(String stage) {

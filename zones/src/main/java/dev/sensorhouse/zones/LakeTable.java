@@ -204,15 +204,10 @@ public final class LakeTable {
   public long mergeChanges(Dataset<Row> changes, List<String> keys, String targetPredicate, String deleteColumn) {
     ensureExists();
     long before = version();
-    String on =
-        targetPredicate + " AND " + keys.stream().map(k -> "t." + k + " = s." + k).collect(java.util.stream.Collectors.joining(" AND "));
-    java.util.Map<String, String> assignments = new java.util.LinkedHashMap<>();
-    for (String c : contract.columnNames()) {
-      assignments.put(c, "s." + c);
-    }
+    java.util.Map<String, String> assignments = assignments();
     DeltaTable.forPath(spark, location)
         .as("t")
-        .merge(changes.as("s"), on)
+        .merge(changes.as("s"), mergeCondition(keys, targetPredicate))
         .whenMatched("s." + deleteColumn)
         .delete()
         .whenMatched()
@@ -236,13 +231,7 @@ public final class LakeTable {
   public long insertNew(Dataset<Row> rows, List<String> keys, String targetPredicate) {
     ensureExists();
     long before = version();
-    String on =
-        targetPredicate + " AND " + keys.stream().map(k -> "t." + k + " = s." + k).collect(java.util.stream.Collectors.joining(" AND "));
-    java.util.Map<String, String> assignments = new java.util.LinkedHashMap<>();
-    for (String c : contract.columnNames()) {
-      assignments.put(c, "s." + c);
-    }
-    DeltaTable.forPath(spark, location).as("t").merge(conform(rows).as("s"), on).whenNotMatched().insertExpr(assignments).execute();
+    DeltaTable.forPath(spark, location).as("t").merge(conform(rows).as("s"), mergeCondition(keys, targetPredicate)).whenNotMatched().insertExpr(assignments()).execute();
     return version() == before ? 0 : lastCommitInfo().path("operationMetrics").path("numTargetRowsInserted").asLong(0);
   }
 
@@ -284,6 +273,25 @@ public final class LakeTable {
     } finally {
       persisted.unpersist(false);
     }
+  }
+
+  /** A MERGE's condition: the target predicate and key equality between target {@code t} and source {@code s}. */
+  private static String mergeCondition(List<String> keys, String targetPredicate) {
+    return targetPredicate + " AND " + keys.stream().map(k -> "t." + k + " = s." + k).collect(java.util.stream.Collectors.joining(" AND "));
+  }
+
+  /** Every contract column set from the source {@code s}. */
+  private java.util.Map<String, String> assignments() {
+    java.util.Map<String, String> assignments = new java.util.LinkedHashMap<>();
+    for (String c : contract.columnNames()) {
+      assignments.put(c, "s." + c);
+    }
+    return assignments;
+  }
+
+  /** A Spark SQL string literal for use in a write predicate, e.g. a {@code source_file IN (...)} list. */
+  public static String sqlString(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** Restores the table to an earlier version (used to undo a commit whose verification failed). */
