@@ -5,8 +5,10 @@
 #   ./tests/run.sh [extra mvn arguments, e.g. -Dtest=CleanseJobTest]
 #
 # 1. Java 17 and Maven (Debian packages) when missing.
-# 2. pyspark 3.5.6 (PyPI), whose spark-submit the launcher tests run the job jar with.
-# 3. mvn verify: builds every module and the shaded job jar, runs the unit, end-to-end and crash
+# 2. PostgreSQL (15 on bookworm) and pgbouncer (Debian packages) when missing; the warehouse tests
+#    start their own cluster and pgbouncer on free ports (PostgresServer), as the postgres OS user.
+# 3. pyspark 3.5.6 (PyPI), whose spark-submit the launcher tests run the job jar with.
+# 4. mvn verify: builds every module and the shaded job jar, runs the unit, end-to-end and crash
 #    tests (tests/), which start what they need themselves.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,6 +20,16 @@ if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1 \
   step "installing Java 17 and Maven (apt)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+fi
+
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || ! compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null \
+    || ! { command -v pgbouncer || test -x /usr/sbin/pgbouncer; } >/dev/null 2>&1; then
+  step "installing PostgreSQL and pgbouncer (apt)"
+  # The tests never use the package's own cluster: skip creating it (postgresql-common reads this).
+  mkdir -p /etc/postgresql-common/createcluster.d
+  echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/sensorhouse-tests.conf
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql pgbouncer >/dev/null
 fi
 
 if ! python3 -c 'import pyspark, sys; sys.exit(0 if pyspark.__version__ == "3.5.6" else 1)' 2>/dev/null; then

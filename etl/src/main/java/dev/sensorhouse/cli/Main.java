@@ -16,7 +16,7 @@ public final class Main {
   static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
   static {
-    for (Command c : List.<Command>of(new SimulateCommand(), new CleanseCommand(), new DimensionsCommand(), new RollupCommand(), new RunCommand(), new StatusCommand(), new DemoCommand(), new BenchCommand(), new DimensionsBenchCommand())) {
+    for (Command c : List.<Command>of(new SimulateCommand(), new CleanseCommand(), new DimensionsCommand(), new RollupCommand(), new LoadWarehouseCommand(), new RunCommand(), new StatusCommand(), new DemoCommand(), new BenchCommand(), new DimensionsBenchCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }
@@ -88,7 +88,7 @@ public final class Main {
     s.append("usage: sensorhouse <command> [--option value]...\n\n");
     s.append("Sensorhouse: IoT sensor data from a raw JSON zone to cleansed and aggregated Delta tables.\n\n");
     s.append("commands:\n");
-    COMMANDS.values().forEach(c -> s.append(String.format(Locale.ROOT, "  %-10s %s%n", c.name(), c.summary())));
+    COMMANDS.values().forEach(c -> s.append(String.format(Locale.ROOT, "  %-16s %s%n", c.name(), c.summary())));
     s.append("\n'sensorhouse <command> --help' lists a command's options with their defaults.\n");
     s.append("Exit codes: 0 success, 1 job failure, 2 usage error.\n");
     return s.toString();

@@ -53,14 +53,16 @@ public final class LakeTable {
   }
 
   /**
-   * Creates the empty table with the contract's schema and partitioning when it does not exist yet;
-   * when it exists, adds the contract's columns it lacks (additive migration, each at its contract
-   * position; old rows read null there) and fails naming the table and column on any other
-   * difference (a changed type, or a column the contract does not have).
+   * Creates the empty table with the contract's schema and partitioning, and the change data feed on,
+   * when it does not exist yet; when it exists, adds the contract's columns it lacks (additive
+   * migration, each at its contract position; old rows read null there), fails naming the table and
+   * column on any other difference (a changed type, or a column the contract does not have), and turns
+   * the change data feed on if it is off.
    */
   public LakeTable ensureExists() {
     if (exists()) {
       migrate();
+      enableChangeFeed();
     } else {
       DeltaTableBuilder builder =
           DeltaTable.createIfNotExists(spark)
@@ -70,9 +72,61 @@ public final class LakeTable {
       if (!contract.statsColumns().isEmpty()) {
         builder = builder.property("delta.dataSkippingStatsColumns", String.join(",", contract.statsColumns()));
       }
-      builder.execute();
+      builder.property(CHANGE_FEED, "true").execute();
     }
     return this;
+  }
+
+  /** The table property that makes Delta record row-level changes, which warehouse loads read. */
+  static final String CHANGE_FEED = "delta.enableChangeDataFeed";
+
+  /** Turns the change data feed on for a table created before it was on (a metadata-only commit). */
+  private void enableChangeFeed() {
+    List<Row> value = spark.sql(String.format("SHOW TBLPROPERTIES delta.`%s` (%s)", location, CHANGE_FEED)).collectAsList();
+    if (value.isEmpty() || !"true".equalsIgnoreCase(value.get(0).getString(1))) {
+      spark.sql(String.format("ALTER TABLE delta.`%s` SET TBLPROPERTIES (%s = true)", location, CHANGE_FEED));
+    }
+  }
+
+  /** The table's rows as of a version. */
+  public Dataset<Row> readAt(long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(location);
+  }
+
+  /**
+   * The row-level changes of the versions after {@code afterVersion} up to {@code toVersion}
+   * (inclusive), from Delta's change data feed: the table's columns plus {@code _change_type}
+   * ({@code insert}, {@code update_preimage}, {@code update_postimage}, {@code delete}) and
+   * {@code _commit_version}.
+   *
+   * @throws IllegalStateException when the feed does not cover the range (it was off at some version
+   *     of it, or its files were vacuumed); the caller reads the whole table instead
+   */
+  public Dataset<Row> changesAfter(long afterVersion, long toVersion) {
+    try {
+      Dataset<Row> changes =
+          spark.read().format("delta").option("readChangeFeed", "true").option("startingVersion", afterVersion + 1).option("endingVersion", toVersion).load(location);
+      changes.queryExecution().executedPlan();
+      return changes;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(String.format("%s: no change data for versions %d..%d: %s", contract.table(), afterVersion + 1, toVersion, e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Whether every commit after {@code afterVersion} up to {@code toVersion} only added rows (appends and
+   * insert-only MERGEs: no removed file, no change-data file), read from the commit files themselves.
+   */
+  public boolean onlyInsertsAfter(long afterVersion, long toVersion) {
+    for (long v = afterVersion + 1; v <= toVersion; v++) {
+      for (JsonNode action : commitActions(v)) {
+        JsonNode remove = action.get("remove");
+        if (action.has("cdc") || (remove != null && remove.path("dataChange").asBoolean(true))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private void migrate() {
@@ -139,15 +193,26 @@ public final class LakeTable {
   }
 
   private JsonNode lastCommitInfo() {
-    Path commit = new Path(logDir(), String.format("%020d.json", version()));
+    long version = version();
+    for (JsonNode action : commitActions(version)) {
+      if (action.has("commitInfo")) {
+        return action.get("commitInfo");
+      }
+    }
+    throw new IllegalStateException("commit " + version + " of " + location + " has no commitInfo");
+  }
+
+  /** The actions of one commit file, one JSON object per line. */
+  private List<JsonNode> commitActions(long version) {
+    Path commit = new Path(logDir(), String.format("%020d.json", version));
     try (FSDataInputStream in = commit.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(commit)) {
+      List<JsonNode> actions = new java.util.ArrayList<>();
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        JsonNode info = JSON.readTree(line).get("commitInfo");
-        if (info != null) {
-          return info;
+        if (!line.isBlank()) {
+          actions.add(JSON.readTree(line));
         }
       }
-      throw new IllegalStateException("commit " + commit + " has no commitInfo");
+      return actions;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + commit, e);
     }

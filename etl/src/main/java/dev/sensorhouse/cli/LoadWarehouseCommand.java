@@ -1,0 +1,77 @@
+package dev.sensorhouse.cli;
+
+import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.runtime.SparkSessions;
+import dev.sensorhouse.warehouse.LoadResult;
+import dev.sensorhouse.warehouse.RedshiftCopy;
+import dev.sensorhouse.warehouse.WarehouseConfig;
+import dev.sensorhouse.warehouse.WarehouseLoad;
+import dev.sensorhouse.warehouse.WarehouseTarget;
+import dev.sensorhouse.zones.Lake;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code sensorhouse load-warehouse}: the lake's cleansed, aggregated and dimension tables into the
+ * warehouse star schema (Redshift, PostgreSQL, or the embedded DuckDB file by default), incrementally,
+ * through staging tables, in one transaction.
+ */
+final class LoadWarehouseCommand implements Command {
+  static final Option WAREHOUSE = Option.value("warehouse", "URL|FILE", null, "jdbc:redshift://HOST:PORT/DB, jdbc:postgresql://HOST:PORT/DB, jdbc:duckdb:FILE or a DuckDB file (default: LAKE/warehouse.duckdb)");
+  static final Option DIALECT = Option.value("dialect", "NAME", null, "redshift, postgres or duckdb (default: from the URL; a PostgreSQL server behind the Redshift driver is postgres)");
+  static final Option STAGING = Option.value("staging", "URI", null, "staging files: s3://BUCKET/PREFIX for Redshift (required); a folder for DuckDB (default: the DuckDB file's path + .staging)");
+  static final Option IAM_ROLE = Option.value("iam-role", "ARN", null, "IAM role Redshift's COPY assumes (default: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment)");
+  static final Option PASSWORD_SECRET = Option.value("password-secret", "ID", null, "AWS Secrets Manager secret holding the password (default: " + WarehouseTarget.PASSWORD_ENV + " from the environment)");
+
+  static final List<Option> OPTIONS = List.of(CommonOptions.LAKE, WAREHOUSE, DIALECT, STAGING, IAM_ROLE, PASSWORD_SECRET, CommonOptions.CATALOG);
+
+  @Override
+  public String name() {
+    return "load-warehouse";
+  }
+
+  @Override
+  public String summary() {
+    return "load the lake into the warehouse star schema (incremental, one transaction; default: embedded DuckDB)";
+  }
+
+  @Override
+  public List<Option> options() {
+    return OPTIONS;
+  }
+
+  @Override
+  public int run(Options o) {
+    CommonOptions.existingLake(name(), o);
+    LoadResult result = load(config(o));
+    System.out.print(result.summary());
+    return 0;
+  }
+
+  static LoadResult load(WarehouseConfig config) {
+    Lake lake = Lake.at(SparkSessions.getOrCreate("sensorhouse-load-warehouse"), config.lake());
+    return new WarehouseLoad(lake, config).run();
+  }
+
+  /** The load's config from the options (usage errors name the option). */
+  static WarehouseConfig config(Options o) {
+    String lake = CommonOptions.lakeRoot(o);
+    try {
+      MetricCatalog catalog = o.optional("metrics-catalog").map(f -> MetricCatalog.load(Path.of(f))).orElseGet(MetricCatalog::defaults);
+      String url = o.optional("warehouse").orElseGet(() -> {
+        if (lake.contains("://")) {
+          throw new IllegalArgumentException("--warehouse is required when the lake is not a local folder");
+        }
+        return Path.of(lake, "warehouse.duckdb").toString();
+      });
+      WarehouseTarget target = WarehouseTarget.of(url, o.optional("dialect"), o.optional("password-secret"), System.getenv(), WarehouseTarget::secretsManager);
+      String staging = o.optional("staging").orElseGet(() -> WarehouseConfig.defaultStaging(target));
+      Optional<RedshiftCopy> copy =
+          target.dialect() == dev.sensorhouse.warehouse.Dialect.REDSHIFT ? Optional.of(RedshiftCopy.of(o.optional("iam-role"), System.getenv())) : Optional.empty();
+      return new WarehouseConfig(lake, target, staging, copy, catalog);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("load-warehouse: " + e.getMessage(), e);
+    }
+  }
+}
