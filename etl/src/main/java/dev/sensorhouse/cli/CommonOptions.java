@@ -41,7 +41,16 @@ final class CommonOptions {
   static final Option RUN_METADATA = Option.value("metadata", "DIR", null, "registry snapshots for the dimensions stage (default: LAKE/raw/registry when it exists)");
   static final Option RUN_CDC = Option.value("cdc", "DIR", null, "CDC files for the dimensions stage (default: LAKE/raw/registry_cdc when it exists)");
 
-  static final List<Option> RUN = java.util.stream.Stream.concat(CLEANSE.stream(), java.util.stream.Stream.of(RUN_METADATA, RUN_CDC, CDC_NULLS)).toList();
+  static final Option WAREHOUSE = Option.value("warehouse", "URL|FILE", null, "jdbc:redshift://HOST:PORT/DB, jdbc:postgresql://HOST:PORT/DB, jdbc:duckdb:FILE or a DuckDB file (default: LAKE/warehouse.duckdb)");
+  static final Option DIALECT = Option.value("dialect", "NAME", null, "redshift, postgres or duckdb (default: from the URL; a PostgreSQL server behind the Redshift driver is postgres)");
+  static final Option STAGING = Option.value("staging", "URI", null, "staging files: s3://BUCKET/PREFIX for Redshift (required); a folder for DuckDB (default: the DuckDB file's path + .staging)");
+  static final Option IAM_ROLE = Option.value("iam-role", "ARN", null, "IAM role Redshift's COPY assumes (default: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment)");
+  static final Option PASSWORD_SECRET = Option.value("password-secret", "ID", null, "AWS Secrets Manager secret holding the password (default: " + dev.sensorhouse.warehouse.WarehouseTarget.PASSWORD_ENV + " from the environment)");
+
+  static final List<Option> LOAD_WAREHOUSE = List.of(LAKE, WAREHOUSE, DIALECT, STAGING, IAM_ROLE, PASSWORD_SECRET, CATALOG);
+
+  static final List<Option> RUN =
+      java.util.stream.Stream.concat(CLEANSE.stream(), java.util.stream.Stream.of(RUN_METADATA, RUN_CDC, CDC_NULLS, WAREHOUSE, DIALECT, STAGING, IAM_ROLE, PASSWORD_SECRET)).toList();
 
   /** The dimensions config; {@code defaults} also looks for the simulator's registry folders in the lake. */
   static java.util.Optional<DimensionsConfig> dimensionsConfig(Options o, boolean defaults) {

@@ -2,8 +2,9 @@ package dev.sensorhouse.cli;
 
 import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.rollup.RollupResult;
-import dev.sensorhouse.runtime.SparkSessions;
-import dev.sensorhouse.zones.Lake;
+import dev.sensorhouse.warehouse.LoadResult;
+import dev.sensorhouse.warehouse.WarehouseConfig;
+import java.sql.Connection;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
 import dev.sensorhouse.cleanse.CleanseResult;
@@ -18,8 +19,9 @@ import java.util.List;
 
 /**
  * {@code sensorhouse demo}: simulates one day of 200 agriculture devices with the default faults into
- * a fresh demo lake and runs the batch stages on it (dimensions from the registry CDC, cleanse, rollup), printing each stage's summary and a few hourly
- * rows of one device. A lake is only
+ * a fresh demo lake and runs the batch stages on it (dimensions from the registry CDC, cleanse, rollup,
+ * and the load into the embedded DuckDB warehouse), printing each stage's summary and the results of
+ * the two example queries of {@code schemas/contracts/warehouse/queries/}. A lake is only
  * replaced when an earlier demo made it (it holds the {@value #MARKER} file).
  */
 final class DemoCommand implements Command {
@@ -32,7 +34,7 @@ final class DemoCommand implements Command {
 
   @Override
   public String summary() {
-    return "simulate one day of 200 devices into ./lake and run the batch stages on it";
+    return "simulate one day of 200 devices into ./lake, run the batch stages on it, load the embedded warehouse and query it";
   }
 
   @Override
@@ -72,11 +74,20 @@ final class DemoCommand implements Command {
     System.out.println("== rollup (incremental)");
     RollupResult rolled = RollupCommand.rollup(RollupConfig.incremental(lake.toString()), "demo");
     System.out.print(rolled.summary());
-    Lake tables = Lake.at(SparkSessions.getOrCreate("sensorhouse-demo"), lake.toString());
-    String device = tables.readingsHourly().read().agg(org.apache.spark.sql.functions.min("device_id")).head().getString(0);
     System.out.println();
-    System.out.println("aggregated/readings_hourly, device " + device + " (first 12 rows):");
-    System.out.print(RollupCommand.hourlyTable(tables, device, 12));
+    System.out.println("== load-warehouse (embedded DuckDB " + lake.resolve("warehouse.duckdb") + ")");
+    WarehouseConfig config = LoadWarehouseCommand.config(Options.parse("load-warehouse", CommonOptions.LOAD_WAREHOUSE, new String[] {"--lake", lake.toString()}));
+    LoadResult loaded = LoadWarehouseCommand.load(config);
+    System.out.print(loaded.summary());
+    try (Connection c = config.target().connect()) {
+      for (String name : List.of("daily_temperature_per_field", "live_hourly_device")) {
+        String sql = QueryTable.query(name);
+        System.out.println();
+        System.out.println(sql.strip());
+        String device = QueryTable.firstValue(c, "SELECT MIN(device_id) FROM fact_reading_hourly WHERE metric = 'temperature'");
+        System.out.print(QueryTable.run(c, sql, sql.contains("?") ? new String[] {device} : new String[0]));
+      }
+    }
     System.out.println();
     System.out.println("Next: ./sensorhouse status --lake " + lake);
     return 0;

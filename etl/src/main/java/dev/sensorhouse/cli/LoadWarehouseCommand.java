@@ -18,14 +18,6 @@ import java.util.Optional;
  * through staging tables, in one transaction.
  */
 final class LoadWarehouseCommand implements Command {
-  static final Option WAREHOUSE = Option.value("warehouse", "URL|FILE", null, "jdbc:redshift://HOST:PORT/DB, jdbc:postgresql://HOST:PORT/DB, jdbc:duckdb:FILE or a DuckDB file (default: LAKE/warehouse.duckdb)");
-  static final Option DIALECT = Option.value("dialect", "NAME", null, "redshift, postgres or duckdb (default: from the URL; a PostgreSQL server behind the Redshift driver is postgres)");
-  static final Option STAGING = Option.value("staging", "URI", null, "staging files: s3://BUCKET/PREFIX for Redshift (required); a folder for DuckDB (default: the DuckDB file's path + .staging)");
-  static final Option IAM_ROLE = Option.value("iam-role", "ARN", null, "IAM role Redshift's COPY assumes (default: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment)");
-  static final Option PASSWORD_SECRET = Option.value("password-secret", "ID", null, "AWS Secrets Manager secret holding the password (default: " + WarehouseTarget.PASSWORD_ENV + " from the environment)");
-
-  static final List<Option> OPTIONS = List.of(CommonOptions.LAKE, WAREHOUSE, DIALECT, STAGING, IAM_ROLE, PASSWORD_SECRET, CommonOptions.CATALOG);
-
   @Override
   public String name() {
     return "load-warehouse";
@@ -38,7 +30,7 @@ final class LoadWarehouseCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return OPTIONS;
+    return CommonOptions.LOAD_WAREHOUSE;
   }
 
   @Override

@@ -5,12 +5,13 @@ import dev.sensorhouse.dimensions.DimensionsConfig;
 import dev.sensorhouse.dimensions.DimensionsResult;
 import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.rollup.RollupResult;
+import dev.sensorhouse.warehouse.LoadResult;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code sensorhouse run}: every batch stage in order (dimensions, cleanse, then an incremental
- * rollup), stopping at the first failure with {@code run: stage NAME failed: …} and exit code 1.
+ * {@code sensorhouse run}: every batch stage in order (dimensions, cleanse, an incremental rollup,
+ * then the load into the warehouse, by default the embedded DuckDB file LAKE/warehouse.duckdb), stopping at the first failure with {@code run: stage NAME failed: …} and exit code 1.
  * Dimensions come first so that new readings get the keys of the versions they belong to. The
  * dimensions stage reads {@code --metadata}/{@code --cdc}, by default the simulator's registry
  * folders in the lake when they exist (and is skipped when there are none).
@@ -23,7 +24,7 @@ final class RunCommand implements Command {
 
   @Override
   public String summary() {
-    return "run the batch stages in order: dimensions, cleanse, rollup (stops at the first failure)";
+    return "run the batch stages in order: dimensions, cleanse, rollup, load-warehouse (stops at the first failure)";
   }
 
   @Override
@@ -65,6 +66,15 @@ final class RunCommand implements Command {
       return failed("rollup", e);
     }
     System.out.print(rolled.summary());
+    LoadResult loaded;
+    try {
+      loaded = LoadWarehouseCommand.load(LoadWarehouseCommand.config(o));
+    } catch (UsageException e) {
+      throw e;
+    } catch (Exception e) {
+      return failed("load-warehouse", e);
+    }
+    System.out.print(loaded.summary());
     return 0;
   }
 

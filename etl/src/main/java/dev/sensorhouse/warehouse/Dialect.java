@@ -206,11 +206,6 @@ public enum Dialect {
     return "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position";
   }
 
-  /** The views that exist in the current schema. */
-  public String viewsQuery() {
-    return "SELECT table_name FROM information_schema.views WHERE table_schema = current_schema()";
-  }
-
   /**
    * Redshift's encoding for a column: RAW for sort key columns (compressing them hurts range-restricted
    * scans), AZ64 for integers, dates and timestamps, ZSTD for the rest.

@@ -39,7 +39,7 @@ public final class WarehouseRows {
    */
   public static Dataset<Row> net(Dataset<Row> changes, Table t) {
     org.apache.spark.sql.Column after = col(CHANGE_TYPE).isin("insert", "update_postimage");
-    org.apache.spark.sql.Column[] keys = t.key().stream().map(k -> col(t.column(k).from())).toArray(org.apache.spark.sql.Column[]::new);
+    org.apache.spark.sql.Column[] keys = t.key().stream().map(k -> expr(t.column(k).from())).toArray(org.apache.spark.sql.Column[]::new);
     Dataset<Row> last =
         changes
             .withColumn("_after", after)
