@@ -16,7 +16,7 @@ public final class Main {
   static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
   static {
-    for (Command c : List.<Command>of(new SimulateCommand(), new CleanseCommand(), new DimensionsCommand(), new RollupCommand(), new LoadWarehouseCommand(), new RunCommand(), new StatusCommand(), new DemoCommand(), new BenchCommand(), new DimensionsBenchCommand())) {
+    for (Command c : List.<Command>of(new SimulateCommand(), new CleanseCommand(), new DimensionsCommand(), new RollupCommand(), new LoadWarehouseCommand(), new RunCommand(), new StatusCommand(), new DemoCommand(), new BenchCommand(), new DimensionsBenchCommand(), new WarehouseBenchCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }

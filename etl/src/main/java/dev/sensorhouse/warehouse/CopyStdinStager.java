@@ -22,11 +22,19 @@ import org.apache.spark.sql.Row;
  * the executors ({@link #csvLines}); the driver streams the lines partition by partition into the COPY,
  * never holding more than one partition.
  */
-final class CopyStdinStager implements Stager {
+public final class CopyStdinStager implements Stager {
   @Override
   public long stage(Connection connection, Table t, Dataset<Row> rows) throws SQLException, IOException {
-    String sql = copySql(t);
-    LineStream lines = new LineStream(csvLines(rows, t).toLocalIterator());
+    return copyIn(connection, copySql(t), csvLines(rows, t));
+  }
+
+  /**
+   * Streams CSV lines into a {@code COPY ... FROM STDIN (FORMAT csv)} on the connection (PostgreSQL or
+   * Redshift driver); returns the lines sent. Public for {@code bench-warehouse}'s plain-COPY baseline,
+   * which streams the same way.
+   */
+  public static long copyIn(Connection connection, String sql, Dataset<String> csv) throws SQLException, IOException {
+    LineStream lines = new LineStream(csv.toLocalIterator());
     if (connection.isWrapperFor(org.postgresql.PGConnection.class)) {
       new org.postgresql.copy.CopyManager(connection.unwrap(org.postgresql.core.BaseConnection.class)).copyIn(sql, lines);
     } else if (connection.isWrapperFor(com.amazon.redshift.RedshiftConnection.class)) {
@@ -48,7 +56,7 @@ final class CopyStdinStager implements Stager {
    * stays empty while an unquoted empty field is NULL; timestamps as {@code yyyy-MM-dd HH:mm:ss.SSSSSS}
    * (UTC, the session time zone).
    */
-  static Dataset<String> csvLines(Dataset<Row> rows, Table t) {
+  public static Dataset<String> csvLines(Dataset<Row> rows, Table t) {
     List<org.apache.spark.sql.Column> fields = new ArrayList<>();
     for (Column c : t.columns()) {
       org.apache.spark.sql.Column v = col(c.name());

@@ -17,12 +17,12 @@ import org.apache.spark.sql.SparkSession;
  * {@code s3a://} / {@code s3://} for Redshift). Timestamps are written as TIMESTAMP_MICROS without
  * time zone adjustment, which both Redshift's COPY and DuckDB read as TIMESTAMP.
  */
-final class ParquetStaging {
+public final class ParquetStaging {
   private final SparkSession spark;
   private final Path root;
 
   /** @param runFolder the run's folder, {@code <staging>/<run id>} */
-  ParquetStaging(SparkSession spark, String runFolder) {
+  public ParquetStaging(SparkSession spark, String runFolder) {
     this.spark = spark;
     this.root = new Path(runFolder);
   }
@@ -32,7 +32,7 @@ final class ParquetStaging {
   }
 
   /** Writes the rows under {@code <run folder>/<name>/} and returns the Parquet files with their sizes. */
-  List<FileStatus> write(Dataset<Row> rows, String name) throws IOException {
+  public List<FileStatus> write(Dataset<Row> rows, String name) throws IOException {
     Path dir = new Path(root, name);
     String previous = spark.conf().get("spark.sql.parquet.outputTimestampType");
     spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
@@ -67,7 +67,7 @@ final class ParquetStaging {
   }
 
   /** Deletes the run's folder. */
-  void delete() {
+  public void delete() {
     try {
       fs().delete(root, true);
     } catch (IOException e) {
