@@ -3,6 +3,7 @@ package dev.sensorhouse.cleanse;
 import static org.apache.spark.sql.functions.*;
 
 import dev.sensorhouse.dimensions.Enrichment;
+import dev.sensorhouse.runtime.Durations;
 import dev.sensorhouse.runtime.Failpoints;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.Progress;
@@ -106,7 +107,7 @@ public final class CleanseJob {
       Instant ended = Instant.now();
       jobRuns.append(record(runId, attempt, selection, JobRun.Status.SUCCEEDED, started, ended, counts, LakeTable.versions(cleansed, quarantine), Optional.empty()));
       progress.step("recorded run %s in control/job_runs", runId);
-      return new CleanseResult(runId, attempt, counts, (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
+      return new CleanseResult(runId, attempt, counts, Durations.seconds(started, ended));
     } catch (Exception e) {
       cleansed.restore(cleansedBefore);
       quarantine.restore(quarantineBefore);

@@ -49,7 +49,7 @@ final class DemoCommand implements Command {
   @Override
   public int run(Options o) throws Exception {
     Path lake = Path.of(CommonOptions.lakeRoot(o));
-    freshLake(lake);
+    freshLake(lake, name(), MARKER);
     SimulateConfig sim =
         new SimulateConfig(
             lake.toString(), o.integer("devices"), SimulateConfig.DEFAULT_START, Duration.ofDays(1), o.duration("interval"),
@@ -75,16 +75,16 @@ final class DemoCommand implements Command {
     RollupResult rolled = RollupCommand.rollup(RollupConfig.incremental(lake.toString()), "demo");
     System.out.print(rolled.summary());
     System.out.println();
-    System.out.println("== load-warehouse (embedded DuckDB " + lake.resolve("warehouse.duckdb") + ")");
     WarehouseConfig config = LoadWarehouseCommand.config(Options.parse("load-warehouse", CommonOptions.LOAD_WAREHOUSE, new String[] {"--lake", lake.toString()}));
+    System.out.println("== load-warehouse (" + config.target() + ")");
     LoadResult loaded = LoadWarehouseCommand.load(config);
     System.out.print(loaded.summary());
     try (Connection c = config.target().connect()) {
+      String device = QueryTable.firstValue(c, "SELECT MIN(device_id) FROM fact_reading_hourly WHERE metric = 'temperature'");
       for (String name : List.of("daily_temperature_per_field", "live_hourly_device")) {
         String sql = QueryTable.query(name);
         System.out.println();
         System.out.println(sql.strip());
-        String device = QueryTable.firstValue(c, "SELECT MIN(device_id) FROM fact_reading_hourly WHERE metric = 'temperature'");
         System.out.print(QueryTable.run(c, sql, sql.contains("?") ? new String[] {device} : new String[0]));
       }
     }
@@ -93,20 +93,23 @@ final class DemoCommand implements Command {
     return 0;
   }
 
-  /** Empties a lake an earlier demo made; refuses to touch any other non-empty folder. */
-  static void freshLake(Path lake) throws IOException {
+  /**
+   * Empties a scratch lake an earlier run of {@code command} made (it holds {@code marker}); refuses
+   * to touch any other non-empty folder.
+   */
+  static void freshLake(Path lake, String command, String marker) throws IOException {
     if (Files.exists(lake)) {
       boolean empty;
       try (var entries = Files.list(lake)) {
         empty = entries.findAny().isEmpty();
       }
-      if (!empty && !Files.exists(lake.resolve(MARKER))) {
-        throw new UsageException("demo: " + lake + " exists and was not made by a demo (no " + MARKER + " file); choose another --lake or remove it");
+      if (!empty && !Files.exists(lake.resolve(marker))) {
+        throw new UsageException(command + ": " + lake + " exists and was not made by '" + command + "' (no " + marker + " file); choose another --lake or remove it");
       }
       deleteTree(lake);
     }
     Files.createDirectories(lake);
-    Files.writeString(lake.resolve(MARKER), "made by 'sensorhouse demo'; the next demo replaces this folder\n");
+    Files.writeString(lake.resolve(marker), "made by 'sensorhouse " + command + "'; the next run replaces this folder\n");
   }
 
   static void deleteTree(Path root) throws IOException {

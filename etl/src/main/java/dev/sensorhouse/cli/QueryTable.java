@@ -68,7 +68,7 @@ final class QueryTable {
     StringBuilder out = new StringBuilder();
     for (String[] r : rows) {
       for (int i = 0; i < r.length; i++) {
-        out.append(i == 0 ? "  " : "  ").append(String.format("%-" + widths[i] + "s", r[i]));
+        out.append("  ").append(String.format("%-" + widths[i] + "s", r[i]));
       }
       out.append('\n');
     }

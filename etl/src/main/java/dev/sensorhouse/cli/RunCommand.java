@@ -6,6 +6,7 @@ import dev.sensorhouse.dimensions.DimensionsResult;
 import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.rollup.RollupResult;
 import dev.sensorhouse.warehouse.LoadResult;
+import dev.sensorhouse.warehouse.WarehouseConfig;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,6 +38,7 @@ final class RunCommand implements Command {
     CommonOptions.existingLake(name(), o);
     String args = Main.argsOf(o);
     Optional<DimensionsConfig> dims = CommonOptions.dimensionsConfig(o, true);
+    WarehouseConfig warehouse = LoadWarehouseCommand.config(o);
     if (dims.isEmpty()) {
       System.out.println("dimensions: no registry snapshots or CDC files (--metadata, --cdc); stage skipped");
     } else {
@@ -68,9 +70,7 @@ final class RunCommand implements Command {
     System.out.print(rolled.summary());
     LoadResult loaded;
     try {
-      loaded = LoadWarehouseCommand.load(LoadWarehouseCommand.config(o));
-    } catch (UsageException e) {
-      throw e;
+      loaded = LoadWarehouseCommand.load(warehouse);
     } catch (Exception e) {
       return failed("load-warehouse", e);
     }

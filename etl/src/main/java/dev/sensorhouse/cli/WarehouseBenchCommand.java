@@ -110,12 +110,7 @@ final class WarehouseBenchCommand implements Command {
     if (n < 4 || devices < 1 || changed <= 0 || changed > 1 || repeat < 1) {
       throw new UsageException("bench-warehouse: --rows must be at least 4, --devices at least 1, --changed in (0, 1], --repeat at least 1");
     }
-    if (Files.exists(root) && !Files.exists(root.resolve(MARKER)) && isNonEmptyDir(root)) {
-      throw new UsageException("bench-warehouse: --lake " + root + " exists and was not made by bench-warehouse (no " + MARKER + "); choose another folder");
-    }
-    DemoCommand.deleteTree(root);
-    Files.createDirectories(root);
-    Files.writeString(root.resolve(MARKER), "made by 'sensorhouse bench-warehouse'; the next run replaces this folder\n");
+    DemoCommand.freshLake(root, name(), MARKER);
     Path duckFile = Path.of(o.optional("duckdb").orElse(root.resolve("warehouse.duckdb").toString())).toAbsolutePath().normalize();
 
     List<Target> targets = new ArrayList<>();
@@ -231,15 +226,6 @@ final class WarehouseBenchCommand implements Command {
       System.out.print(target.incremental.summary().replaceAll("(?m)^", "  "));
     }
     return 0;
-  }
-
-  private static boolean isNonEmptyDir(Path p) throws java.io.IOException {
-    if (!Files.isDirectory(p)) {
-      return true;
-    }
-    try (var s = Files.list(p)) {
-      return s.findAny().isPresent();
-    }
   }
 
   static double secondsSince(long nanos) {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.sensorhouse.rollup.Rollup;
 import dev.sensorhouse.runtime.Columns;
+import dev.sensorhouse.runtime.Durations;
 import dev.sensorhouse.runtime.Failpoints;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.Progress;
@@ -108,7 +109,7 @@ public final class DimensionsJob {
       Instant ended = Instant.now();
       jobRuns.append(record(runId, attempt, pending, JobRun.Status.SUCCEEDED, started, ended, counts, versions(tables), Optional.empty()));
       progress.step("recorded run %s in control/job_runs", runId);
-      return new DimensionsResult(runId, attempt, counts, (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
+      return new DimensionsResult(runId, attempt, counts, Durations.seconds(started, ended));
     } catch (Exception e) {
       before.forEach(LakeTable::restore);
       String error = JobFailedException.describe(e);

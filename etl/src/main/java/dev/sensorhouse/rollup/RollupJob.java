@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.sensorhouse.dimensions.Enrichment;
 import dev.sensorhouse.runtime.Columns;
+import dev.sensorhouse.runtime.Durations;
 import dev.sensorhouse.runtime.Failpoints;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.Progress;
@@ -99,7 +100,7 @@ public final class RollupJob {
       Instant ended = Instant.now();
       jobRuns.append(record(runId, attempt, selection, JobRun.Status.SUCCEEDED, started, ended, counts, LakeTable.versions(hourly, daily), Optional.empty()));
       progress.step("recorded run %s in control/job_runs", runId);
-      return new RollupResult(runId, attempt, counts, (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
+      return new RollupResult(runId, attempt, counts, Durations.seconds(started, ended));
     } catch (Exception e) {
       hourly.restore(hourlyBefore);
       daily.restore(dailyBefore);

@@ -6,7 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the durations of command-line options. */
+/** Parses the durations of command-line options, and measures a run's seconds. */
 public final class Durations {
   private Durations() {}
 
@@ -55,4 +55,8 @@ public final class Durations {
     throw new IllegalArgumentException("cannot parse duration '" + text + "'; expected " + DURATION_FORMS);
   }
 
+  /** Seconds from one instant to another, to the millisecond: what a run record and a summary show. */
+  public static double seconds(java.time.Instant from, java.time.Instant to) {
+    return (to.toEpochMilli() - from.toEpochMilli()) / 1000.0;
+  }
 }

@@ -183,6 +183,11 @@ public enum Dialect {
     return "DELETE FROM " + t.name() + (t.kind() == StarSchema.Kind.AUDIT ? " WHERE origin = 'lake'" : "");
   }
 
+  /** The distinct values of one column among the staged rows that are not deletions. */
+  public String stagedDistinct(Table t, String column) {
+    return "SELECT DISTINCT " + t.column(column).name() + " FROM " + stage(t) + " WHERE NOT " + DELETED;
+  }
+
   /** Inserts the staged rows that are not deletions. */
   public String insertStaged(Table t) {
     String columns = String.join(", ", t.columnNames());

@@ -34,13 +34,7 @@ public final class ParquetStaging {
   /** Writes the rows under {@code <run folder>/<name>/} and returns the Parquet files with their sizes. */
   public List<FileStatus> write(Dataset<Row> rows, String name) throws IOException {
     Path dir = new Path(root, name);
-    String previous = spark.conf().get("spark.sql.parquet.outputTimestampType");
-    spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
-    try {
-      asLocalTimestamps(rows).write().mode("overwrite").parquet(dir.toString());
-    } finally {
-      spark.conf().set("spark.sql.parquet.outputTimestampType", previous);
-    }
+    asLocalTimestamps(rows).write().mode("overwrite").parquet(dir.toString());
     FileSystem fs = fs();
     List<FileStatus> files = new ArrayList<>();
     for (FileStatus f : fs.listStatus(dir)) {
@@ -52,7 +46,8 @@ public final class ParquetStaging {
   }
 
   /**
-   * Timestamps as TIMESTAMP_NTZ, i.e. Parquet timestamps not adjusted to UTC: the values are UTC wall
+   * Timestamps as TIMESTAMP_NTZ, which Spark writes as Parquet TIMESTAMP(MICROS) not adjusted to UTC
+   * whatever {@code spark.sql.parquet.outputTimestampType} says: the values are UTC wall
    * times (the session time zone is UTC) and load as such into the warehouse's TIMESTAMP columns, where
    * a UTC-adjusted timestamp would be shifted by the reader's time zone.
    */

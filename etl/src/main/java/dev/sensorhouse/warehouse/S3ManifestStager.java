@@ -50,7 +50,10 @@ final class S3ManifestStager implements Stager {
     }
     try (Statement s = connection.createStatement()) {
       s.execute(copy.copy(t, s3Url(manifest)));
-      return s.getUpdateCount() < 0 ? rows.count() : s.getUpdateCount();
+      try (ResultSet count = s.executeQuery("SELECT COUNT(*) FROM " + Dialect.stage(t))) {
+        count.next();
+        return count.getLong(1);
+      }
     } catch (SQLException e) {
       connection.rollback();
       String prefix = s3Url(files.root()) + "/";

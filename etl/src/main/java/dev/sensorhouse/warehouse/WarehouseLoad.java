@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sensorhouse.runtime.Durations;
 import dev.sensorhouse.runtime.Failpoints;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.Progress;
@@ -25,12 +26,17 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 /**
@@ -45,7 +51,8 @@ import org.apache.spark.sql.Row;
  *       read the versions the last successful load reached from {@code etl_job_run}.
  *   <li>Per table, the batch: the change data feed of the versions since then, netted per business
  *       key; the whole table at its version when nothing was loaded before (or the feed does not cover
- *       the range); nothing when the version is the same. dim_date gets the dates of the facts loaded.
+ *       the range); nothing when the version is the same. dim_date gets the dates of the facts loaded,
+ *       read from their staging tables (so no fact batch is computed twice).
  *   <li>Per table with a batch: stage it ({@link Stager}), delete the staged keys (everything, for a
  *       whole table), insert the staged rows that are not deletions.
  *   <li>Record the load in {@code etl_job_run} (versions reached, counts, the batch watermark of the
@@ -103,8 +110,13 @@ public final class WarehouseLoad {
         Map<String, Long> loaded = lastLoaded(connection);
         lake.spark().sparkContext().setJobGroup(runId, JOB + " " + runId, false);
         List<Batch> batches = batches(loaded, targets);
+        SortedSet<Integer> factDates = new TreeSet<>();
         for (Batch b : batches) {
-          counts.put(b.table().name(), load(connection, stager, b, progress));
+          counts.put(b.table().name(), load(connection, stager, b, progress, factDates));
+        }
+        if (!factDates.isEmpty()) {
+          Batch calendar = calendarBatch(factDates);
+          counts.put(calendar.table().name(), load(connection, stager, calendar, progress, factDates));
         }
         Failpoints.reach("warehouse.before-commit");
         Optional<Instant> watermark = batchWatermark(connection);
@@ -115,7 +127,7 @@ public final class WarehouseLoad {
         connection.commit();
         stager.afterCommit();
         progress.step("committed; batch watermark %s", watermark.map(Instant::toString).orElse("none (no hourly rows)"));
-        return new LoadResult(runId, attempt, config.target().toString(), counts, watermark, seconds(started, ended));
+        return new LoadResult(runId, attempt, config.target().toString(), counts, watermark, Durations.seconds(started, ended));
       } catch (Exception e) {
         rollback(connection, e);
         stager.afterRollback();
@@ -154,7 +166,11 @@ public final class WarehouseLoad {
     return versions;
   }
 
-  /** The batches of every loaded table that has changes, in load order. */
+  /**
+   * The batches of every loaded table that has changes, in load order. dim_date's batch is not among
+   * them: it holds the dates of the facts loaded, which {@link #calendarBatch} takes from the fact
+   * batches' staging tables, so no fact batch is computed a second time.
+   */
   List<Batch> batches(Map<String, Long> loaded, Map<String, Long> targets) {
     List<Batch> batches = new ArrayList<>();
     for (Table t : schema.loadedTables()) {
@@ -173,18 +189,16 @@ public final class WarehouseLoad {
         batches.add(lakeBatch(t, lake.table(TableContract.load(source)), Optional.ofNullable(from).filter(f -> f < to), to));
       }
     }
-    List<Dataset<Row>> dates = new ArrayList<>();
-    for (Batch b : batches) {
-      if (b.table().kind() == Kind.FACT) {
-        dates.add(b.rows().filter(not(col(Dialect.DELETED))).select(to_date(col("date_key").cast("string"), "yyyyMMdd").as("date")));
-      }
-    }
-    if (!dates.isEmpty()) {
-      Table calendar = schema.tables().stream().filter(t -> t.source().equals(Optional.of(CALENDAR_SOURCE))).findFirst().orElseThrow();
-      Dataset<Row> all = dates.stream().reduce(Dataset::union).get();
-      batches.add(new Batch(calendar, Mode.CHANGES, "dates of the facts loaded", WarehouseRows.calendar(all, calendar)));
-    }
     return batches;
+  }
+
+  /** dim_date's batch: the dates, as {@code yyyyMMdd} date keys, of the fact rows staged and not deleted. */
+  private Batch calendarBatch(Collection<Integer> dateKeys) {
+    Table calendar = schema.tables().stream().filter(t -> t.source().equals(Optional.of(CALENDAR_SOURCE))).findFirst().orElseThrow();
+    Dataset<Row> dates =
+        lake.spark().createDataset(new ArrayList<>(dateKeys), Encoders.INT()).toDF("date_key")
+            .select(to_date(col("date_key").cast("string"), "yyyyMMdd").as("date"));
+    return new Batch(calendar, Mode.CHANGES, "dates of the facts loaded", WarehouseRows.calendar(dates, calendar));
   }
 
   private Batch lakeBatch(Table t, LakeTable source, Optional<Long> from, long to) {
@@ -205,9 +219,11 @@ public final class WarehouseLoad {
     return new Batch(t, Mode.FULL, "version " + to + ", whole table", rows);
   }
 
-  /** Stages one batch and applies it: delete the staged keys (or all rows), insert the staged rows. */
-  private TableCounts load(Connection connection, Stager stager, Batch b, Progress progress) throws Exception {
-    Instant start = Instant.now();
+  /**
+   * Stages one batch and applies it: delete the staged keys (or all rows), insert the staged rows. For
+   * a fact table, adds the date keys of the staged rows that are not deletions to {@code factDates}.
+   */
+  private TableCounts load(Connection connection, Stager stager, Batch b, Progress progress, Set<Integer> factDates) throws Exception {
     Dialect dialect = config.target().dialect();
     Table t = b.table();
     lake.spark().sparkContext().setJobDescription(JOB + ": stage " + t.name());
@@ -217,6 +233,13 @@ public final class WarehouseLoad {
       }
       long staged = stager.stage(connection, t, b.rows());
       Failpoints.reach("warehouse.after-staging");
+      if (t.kind() == Kind.FACT) {
+        try (ResultSet rs = s.executeQuery(dialect.stagedDistinct(t, "date_key"))) {
+          while (rs.next()) {
+            factDates.add(rs.getInt(1));
+          }
+        }
+      }
       long deleted = s.executeUpdate(b.mode() == Mode.FULL ? dialect.deleteAll(t) : dialect.deleteStaged(t));
       long inserted = s.executeUpdate(dialect.insertStaged(t));
       s.execute("DROP TABLE " + Dialect.stage(t));
@@ -289,7 +312,7 @@ public final class WarehouseLoad {
       p.setString(5, status.name());
       p.setObject(6, utc(started));
       p.setObject(7, utc(ended));
-      p.setDouble(8, seconds(started, ended));
+      p.setDouble(8, Durations.seconds(started, ended));
       if (watermark.isPresent()) {
         p.setObject(9, utc(watermark.get()));
       } else {
@@ -329,7 +352,4 @@ public final class WarehouseLoad {
     return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
   }
 
-  private static double seconds(Instant from, Instant to) {
-    return (to.toEpochMilli() - from.toEpochMilli()) / 1000.0;
-  }
 }

@@ -248,4 +248,13 @@ public final class ChildProcess implements AutoCloseable {
     t.start();
     return t;
   }
+
+  /** A port free on 127.0.0.1 right now (another process may take it before a server binds it). */
+  public static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port", e);
+    }
+  }
 }

@@ -3,8 +3,6 @@ package dev.sensorhouse.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,10 +134,10 @@ public final class PostgresServer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the PostgreSQL test directory", e);
     }
-    int postgresPort = freePort();
-    int bouncerPort = freePort();
+    int postgresPort = ChildProcess.freePort();
+    int bouncerPort = ChildProcess.freePort();
     while (bouncerPort == postgresPort) {
-      bouncerPort = freePort();
+      bouncerPort = ChildProcess.freePort();
     }
     PostgresServer server = new PostgresServer(dir, bin, pgbouncer, randomPassword(), postgresPort, bouncerPort);
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "postgres-server-stop"));
@@ -399,15 +397,6 @@ public final class PostgresServer {
     byte[] bytes = new byte[18];
     new SecureRandom().nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
-  }
-
-  /** A port free on 127.0.0.1 right now (another process may take it before the server binds it). */
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find a free port", e);
-    }
   }
 
   /** The newest /usr/lib/postgresql/N/bin holding initdb (Debian's layout), else the PATH directory of initdb. */

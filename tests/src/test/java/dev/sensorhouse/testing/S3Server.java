@@ -3,8 +3,6 @@ package dev.sensorhouse.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -146,7 +144,7 @@ public final class S3Server {
     try {
       Path dir = Files.createTempDirectory("s3proxy-");
       Path data = Files.createDirectories(dir.resolve("data"));
-      int port = freePort();
+      int port = ChildProcess.freePort();
       String endpoint = "http://127.0.0.1:" + port;
       Path conf = dir.resolve("s3proxy.conf");
       Files.writeString(conf, String.join("\n",
@@ -176,12 +174,6 @@ public final class S3Server {
           + "; the tests module's build copies it there (mvn -pl tests process-test-classes), and surefire passes its path as -Ds3proxy.jar");
     }
     return jar;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private void awaitReady() {
