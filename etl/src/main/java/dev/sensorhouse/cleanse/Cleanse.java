@@ -4,23 +4,23 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.sensorhouse.contract.MetricCatalog;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
-import org.apache.spark.unsafe.types.UTF8String;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The cleanse transformation, pure from Datasets to Datasets (reading and writing are the job's).
@@ -37,223 +37,240 @@ import org.apache.spark.sql.types.StructType;
  * </ol>
  */
 public final class Cleanse {
-  private static final StructType READING =
-      new StructType().add("metric", DataTypes.StringType).add("value", DataTypes.DoubleType).add("unit", DataTypes.StringType);
-  private static final StructType REJECT =
-      new StructType().add("reason_code", DataTypes.StringType).add("reason_detail", DataTypes.StringType).add("metric", DataTypes.StringType);
+    private static final StructType READING = new StructType()
+            .add("metric", DataTypes.StringType)
+            .add("value", DataTypes.DoubleType)
+            .add("unit", DataTypes.StringType);
+    private static final StructType REJECT = new StructType()
+            .add("reason_code", DataTypes.StringType)
+            .add("reason_detail", DataTypes.StringType)
+            .add("metric", DataTypes.StringType);
 
-  /** One row per raw line. {@code raw_line} is kept only where something was rejected. */
-  public static final StructType VALIDATED_SCHEMA =
-      new StructType()
-          .add("line_rejected", DataTypes.BooleanType, false)
-          .add("event_id", DataTypes.StringType)
-          .add("device_id", DataTypes.StringType)
-          .add("event_us", DataTypes.LongType, false)
-          .add("lat", DataTypes.DoubleType)
-          .add("lon", DataTypes.DoubleType)
-          .add("battery_v", DataTypes.DoubleType)
-          .add("firmware", DataTypes.StringType)
-          .add("seq", DataTypes.LongType)
-          .add("source_file", DataTypes.StringType, false)
-          .add("source_line", DataTypes.LongType, false)
-          .add("arrival_us", DataTypes.LongType, false)
-          .add("raw_line", DataTypes.StringType)
-          .add("readings", new ArrayType(READING, false), false)
-          .add("rejects", new ArrayType(REJECT, false), false);
+    /** One row per raw line. {@code raw_line} is kept only where something was rejected. */
+    public static final StructType VALIDATED_SCHEMA = new StructType()
+            .add("line_rejected", DataTypes.BooleanType, false)
+            .add("event_id", DataTypes.StringType)
+            .add("device_id", DataTypes.StringType)
+            .add("event_us", DataTypes.LongType, false)
+            .add("lat", DataTypes.DoubleType)
+            .add("lon", DataTypes.DoubleType)
+            .add("battery_v", DataTypes.DoubleType)
+            .add("firmware", DataTypes.StringType)
+            .add("seq", DataTypes.LongType)
+            .add("source_file", DataTypes.StringType, false)
+            .add("source_line", DataTypes.LongType, false)
+            .add("arrival_us", DataTypes.LongType, false)
+            .add("raw_line", DataTypes.StringType)
+            .add("readings", new ArrayType(READING, false), false)
+            .add("rejects", new ArrayType(REJECT, false), false);
 
-  private Cleanse() {}
+    private Cleanse() {}
 
-  /**
-   * Validates raw lines into {@link #VALIDATED_SCHEMA} rows, built directly as Spark's binary rows
-   * (no external Row conversion), ready to be cached and wrapped by {@link #asDataset}.
-   */
-  public static JavaRDD<InternalRow> validate(JavaRDD<RawLine> lines, MetricCatalog catalog, CleanseLimits limits) {
-    RawEventValidator validator = new RawEventValidator(catalog, limits);
-    return lines.mapPartitions(
-        it -> {
-          UnsafeProjection toUnsafe = UnsafeProjection.create(VALIDATED_SCHEMA);
-          Map<String, UTF8String> names = new HashMap<>();
-          return new java.util.Iterator<InternalRow>() {
-            @Override
-            public boolean hasNext() {
-              return it.hasNext();
-            }
+    /**
+     * Validates raw lines into {@link #VALIDATED_SCHEMA} rows, built directly as Spark's binary rows
+     * (no external Row conversion), ready to be cached and wrapped by {@link #asDataset}.
+     */
+    public static JavaRDD<InternalRow> validate(JavaRDD<RawLine> lines, MetricCatalog catalog, CleanseLimits limits) {
+        RawEventValidator validator = new RawEventValidator(catalog, limits);
+        return lines.mapPartitions(it -> {
+            UnsafeProjection toUnsafe = UnsafeProjection.create(VALIDATED_SCHEMA);
+            Map<String, UTF8String> names = new HashMap<>();
+            return new java.util.Iterator<InternalRow>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
 
-            @Override
-            public InternalRow next() {
-              RawLine line = it.next();
-              return toUnsafe.apply(toRow(validator.validate(line.text(), line.arrivalUs()), line, names)).copy();
-            }
-          };
+                @Override
+                public InternalRow next() {
+                    RawLine line = it.next();
+                    return toUnsafe.apply(toRow(validator.validate(line.text(), line.arrivalUs()), line, names))
+                            .copy();
+                }
+            };
         });
-  }
-
-  /** The validated rows as a Dataset with {@link #VALIDATED_SCHEMA}. */
-  public static Dataset<Row> asDataset(SparkSession spark, JavaRDD<InternalRow> validated) {
-    // internalCreateDataFrame is Spark's own way to wrap rows that are already in its binary format.
-    return spark.internalCreateDataFrame(validated.rdd(), VALIDATED_SCHEMA, false);
-  }
-
-  static InternalRow toRow(ValidatedLine v, RawLine line, Map<String, UTF8String> names) {
-    Object[] readings = new Object[v.readings().size()];
-    for (int i = 0; i < readings.length; i++) {
-      ValidatedLine.Reading r = v.readings().get(i);
-      readings[i] = new GenericInternalRow(new Object[] {name(names, r.metric()), r.value(), name(names, r.unit())});
     }
-    Object[] rejects = new Object[v.rejects().size()];
-    for (int i = 0; i < rejects.length; i++) {
-      ValidatedLine.Reject r = v.rejects().get(i);
-      rejects[i] = new GenericInternalRow(new Object[] {name(names, r.reason().code()), UTF8String.fromString(r.detail()), utf8(r.metric())});
+
+    /** The validated rows as a Dataset with {@link #VALIDATED_SCHEMA}. */
+    public static Dataset<Row> asDataset(SparkSession spark, JavaRDD<InternalRow> validated) {
+        // internalCreateDataFrame is Spark's own way to wrap rows that are already in its binary format.
+        return spark.internalCreateDataFrame(validated.rdd(), VALIDATED_SCHEMA, false);
     }
-    return new GenericInternalRow(
-        new Object[] {
-          v.lineRejected(),
-          utf8(v.eventId()),
-          utf8(v.deviceId()),
-          v.eventTsMicros(),
-          v.lat(),
-          v.lon(),
-          v.batteryV(),
-          utf8(v.firmware()),
-          v.seq(),
-          name(names, line.sourceFile()),
-          line.sourceLine(),
-          line.arrivalUs(),
-          rejects.length == 0 ? null : UTF8String.fromString(line.text()),
-          new GenericArrayData(readings),
-          new GenericArrayData(rejects)
+
+    static InternalRow toRow(ValidatedLine v, RawLine line, Map<String, UTF8String> names) {
+        Object[] readings = new Object[v.readings().size()];
+        for (int i = 0; i < readings.length; i++) {
+            ValidatedLine.Reading r = v.readings().get(i);
+            readings[i] =
+                    new GenericInternalRow(new Object[] {name(names, r.metric()), r.value(), name(names, r.unit())});
+        }
+        Object[] rejects = new Object[v.rejects().size()];
+        for (int i = 0; i < rejects.length; i++) {
+            ValidatedLine.Reject r = v.rejects().get(i);
+            rejects[i] = new GenericInternalRow(
+                    new Object[] {name(names, r.reason().code()), UTF8String.fromString(r.detail()), utf8(r.metric())});
+        }
+        return new GenericInternalRow(new Object[] {
+            v.lineRejected(),
+            utf8(v.eventId()),
+            utf8(v.deviceId()),
+            v.eventTsMicros(),
+            v.lat(),
+            v.lon(),
+            v.batteryV(),
+            utf8(v.firmware()),
+            v.seq(),
+            name(names, line.sourceFile()),
+            line.sourceLine(),
+            line.arrivalUs(),
+            rejects.length == 0 ? null : UTF8String.fromString(line.text()),
+            new GenericArrayData(readings),
+            new GenericArrayData(rejects)
         });
-  }
-
-  /** Interned UTF-8 forms of the few repeated names (metrics, units, reasons, files). */
-  private static UTF8String name(Map<String, UTF8String> names, String s) {
-    return names.computeIfAbsent(s, UTF8String::fromString);
-  }
-
-  private static UTF8String utf8(String s) {
-    return s == null ? null : UTF8String.fromString(s);
-  }
-
-  /** Column {@code key_hash}: a 64-bit hash of {@code event_id}, the cheap first step of deduplication. */
-  public static Column keyHash() {
-    return xxhash64(col("event_id"));
-  }
-
-  /**
-   * Hashes of event ids that may be duplicated: held by more than one event line of this run, or by
-   * an event line and an already cleansed event ({@code priorEventIds}, column {@code event_id},
-   * repeats allowed). A hash aggregate on a long, so it stays cheap for millions of events; the few
-   * hashes it returns are resolved exactly by {@link #losers}.
-   */
-  public static Dataset<Row> contestedHashes(Dataset<Row> validated, Dataset<Row> priorEventIds) {
-    Dataset<Row> copies = validated.filter(not(col("line_rejected"))).select(keyHash().as("key_hash"), lit(1L).as("new_copy"));
-    Dataset<Row> prior = priorEventIds.select(keyHash().as("key_hash"), lit(0L).as("new_copy")).distinct();
-    return copies
-        .unionByName(prior)
-        .groupBy("key_hash")
-        .agg(sum("new_copy").as("new_copies"), count(lit(1)).as("copies"))
-        .filter(col("new_copies").geq(1).and(col("copies").gt(1)))
-        .select("key_hash");
-  }
-
-  /** A copy of an event: where it was read, or {@code prior} when it is already cleansed. */
-  public record Copy(String eventId, String sourceFile, long sourceLine, boolean prior) {}
-
-  /**
-   * The copies that lose deduplication, exactly, by event id: an already cleansed copy wins, else the
-   * smallest (source_file, source_line); every other copy of the run loses.
-   */
-  public static List<Copy> losers(List<Copy> copies) {
-    java.util.Map<String, List<Copy>> byId = new java.util.HashMap<>();
-    copies.forEach(c -> byId.computeIfAbsent(c.eventId(), k -> new ArrayList<>()).add(c));
-    List<Copy> losers = new ArrayList<>();
-    java.util.Comparator<Copy> order =
-        java.util.Comparator.comparing((Copy c) -> !c.prior()).thenComparing(Copy::sourceFile, java.util.Comparator.nullsFirst(String::compareTo)).thenComparingLong(Copy::sourceLine);
-    for (List<Copy> group : byId.values()) {
-      if (group.size() > 1) {
-        group.sort(order);
-        group.subList(1, group.size()).stream().filter(c -> !c.prior()).forEach(losers::add);
-      }
     }
-    losers.sort(java.util.Comparator.comparing(Copy::sourceFile).thenComparingLong(Copy::sourceLine));
-    return losers;
-  }
 
-  /**
-   * Adds the boolean column {@code duplicate} to every validated line: true for the given losing
-   * copies. The losers are few, so they are broadcast and the lines are never shuffled.
-   */
-  public static Dataset<Row> markDuplicates(Dataset<Row> validated, List<Copy> losers) {
-    List<Row> rows = new ArrayList<>(losers.size());
-    losers.forEach(l -> rows.add(RowFactory.create(l.sourceFile(), l.sourceLine(), true)));
-    StructType schema =
-        new StructType().add("dup_file", DataTypes.StringType).add("dup_line", DataTypes.LongType).add("duplicate", DataTypes.BooleanType);
-    Dataset<Row> dups = validated.sparkSession().createDataFrame(rows, schema);
-    return validated
-        .join(broadcast(dups), col("source_file").equalTo(col("dup_file")).and(col("source_line").equalTo(col("dup_line"))), "left_outer")
-        .withColumn("duplicate", coalesce(col("duplicate"), lit(false)))
-        .drop("dup_file", "dup_line");
-  }
+    /** Interned UTF-8 forms of the few repeated names (metrics, units, reasons, files). */
+    private static UTF8String name(Map<String, UTF8String> names, String s) {
+        return names.computeIfAbsent(s, UTF8String::fromString);
+    }
 
-  /** Event lines that won deduplication ({@code marked} comes from {@link #markDuplicates}). */
-  public static Dataset<Row> events(Dataset<Row> marked) {
-    return marked.filter(not(col("line_rejected")).and(not(col("duplicate"))));
-  }
+    private static UTF8String utf8(String s) {
+        return s == null ? null : UTF8String.fromString(s);
+    }
 
-  /**
-   * Rows of {@code cleansed/readings}: one per good reading of each surviving event, which carries
-   * its dimension keys ({@code device_key}, {@code location_key}).
-   */
-  public static Dataset<Row> readings(Dataset<Row> events, String runId) {
-    Column eventTs = timestamp_micros(col("event_us"));
-    return events
-        .select(col("*"), explode(col("readings")).as("r"))
-        .select(
-            col("event_id"),
-            col("device_id"),
-            col("r.metric").as("metric"),
-            col("r.value").as("value"),
-            col("r.unit").as("unit"),
-            eventTs.as("event_ts"),
-            to_date(eventTs).as("event_date"),
-            timestamp_micros(col("arrival_us")).as("arrival_ts"),
-            col("lat"),
-            col("lon"),
-            col("battery_v"),
-            col("firmware"),
-            col("seq"),
-            col("device_key"),
-            col("location_key"),
-            col("source_file"),
-            col("source_line"),
-            lit(runId).as("run_id"));
-  }
+    /** Column {@code key_hash}: a 64-bit hash of {@code event_id}, the cheap first step of deduplication. */
+    public static Column keyHash() {
+        return xxhash64(col("event_id"));
+    }
 
-  /**
-   * Rows of {@code quarantine/events}: every reason of every rejected line (scope {@code line}) and
-   * every rejected reading of a surviving event (scope {@code reading}). Rejected readings of a
-   * duplicate are dropped with it.
-   */
-  public static Dataset<Row> quarantine(Dataset<Row> marked, String runId) {
-    Dataset<Row> rejected = marked.filter(not(col("duplicate")).and(size(col("rejects")).gt(0)));
-    return rejectRows(rejected, runId);
-  }
+    /**
+     * Hashes of event ids that may be duplicated: held by more than one event line of this run, or by
+     * an event line and an already cleansed event ({@code priorEventIds}, column {@code event_id},
+     * repeats allowed). A hash aggregate on a long, so it stays cheap for millions of events; the few
+     * hashes it returns are resolved exactly by {@link #losers}.
+     */
+    public static Dataset<Row> contestedHashes(Dataset<Row> validated, Dataset<Row> priorEventIds) {
+        Dataset<Row> copies =
+                validated.filter(not(col("line_rejected"))).select(keyHash().as("key_hash"), lit(1L).as("new_copy"));
+        Dataset<Row> prior = priorEventIds
+                .select(keyHash().as("key_hash"), lit(0L).as("new_copy"))
+                .distinct();
+        return copies.unionByName(prior)
+                .groupBy("key_hash")
+                .agg(sum("new_copy").as("new_copies"), count(lit(1)).as("copies"))
+                .filter(col("new_copies").geq(1).and(col("copies").gt(1)))
+                .select("key_hash");
+    }
 
-  private static Dataset<Row> rejectRows(Dataset<Row> rows, String runId) {
-    Column arrivalTs = timestamp_micros(col("arrival_us"));
-    return rows.select(col("*"), explode(col("rejects")).as("q"))
-        .select(
-            lit(runId).as("run_id"),
-            col("q.reason_code").as("reason_code"),
-            col("q.reason_detail").as("reason_detail"),
-            when(col("line_rejected"), lit("line")).otherwise(lit("reading")).as("scope"),
-            col("raw_line"),
-            col("source_file"),
-            col("source_line"),
-            arrivalTs.as("arrival_ts"),
-            to_date(arrivalTs).as("arrival_date"),
-            col("device_id"),
-            col("event_id"),
-            col("q.metric").as("metric"));
-  }
+    /** A copy of an event: where it was read, or {@code prior} when it is already cleansed. */
+    public record Copy(String eventId, String sourceFile, long sourceLine, boolean prior) {}
+
+    /**
+     * The copies that lose deduplication, exactly, by event id: an already cleansed copy wins, else the
+     * smallest (source_file, source_line); every other copy of the run loses.
+     */
+    public static List<Copy> losers(List<Copy> copies) {
+        java.util.Map<String, List<Copy>> byId = new java.util.HashMap<>();
+        copies.forEach(
+                c -> byId.computeIfAbsent(c.eventId(), k -> new ArrayList<>()).add(c));
+        List<Copy> losers = new ArrayList<>();
+        java.util.Comparator<Copy> order = java.util.Comparator.comparing((Copy c) -> !c.prior())
+                .thenComparing(Copy::sourceFile, java.util.Comparator.nullsFirst(String::compareTo))
+                .thenComparingLong(Copy::sourceLine);
+        for (List<Copy> group : byId.values()) {
+            if (group.size() > 1) {
+                group.sort(order);
+                group.subList(1, group.size()).stream().filter(c -> !c.prior()).forEach(losers::add);
+            }
+        }
+        losers.sort(java.util.Comparator.comparing(Copy::sourceFile).thenComparingLong(Copy::sourceLine));
+        return losers;
+    }
+
+    /**
+     * Adds the boolean column {@code duplicate} to every validated line: true for the given losing
+     * copies. The losers are few, so they are broadcast and the lines are never shuffled.
+     */
+    public static Dataset<Row> markDuplicates(Dataset<Row> validated, List<Copy> losers) {
+        List<Row> rows = new ArrayList<>(losers.size());
+        losers.forEach(l -> rows.add(RowFactory.create(l.sourceFile(), l.sourceLine(), true)));
+        StructType schema = new StructType()
+                .add("dup_file", DataTypes.StringType)
+                .add("dup_line", DataTypes.LongType)
+                .add("duplicate", DataTypes.BooleanType);
+        Dataset<Row> dups = validated.sparkSession().createDataFrame(rows, schema);
+        return validated
+                .join(
+                        broadcast(dups),
+                        col("source_file")
+                                .equalTo(col("dup_file"))
+                                .and(col("source_line").equalTo(col("dup_line"))),
+                        "left_outer")
+                .withColumn("duplicate", coalesce(col("duplicate"), lit(false)))
+                .drop("dup_file", "dup_line");
+    }
+
+    /** Event lines that won deduplication ({@code marked} comes from {@link #markDuplicates}). */
+    public static Dataset<Row> events(Dataset<Row> marked) {
+        return marked.filter(not(col("line_rejected")).and(not(col("duplicate"))));
+    }
+
+    /**
+     * Rows of {@code cleansed/readings}: one per good reading of each surviving event, which carries
+     * its dimension keys ({@code device_key}, {@code location_key}).
+     */
+    public static Dataset<Row> readings(Dataset<Row> events, String runId) {
+        Column eventTs = timestamp_micros(col("event_us"));
+        return events.select(col("*"), explode(col("readings")).as("r"))
+                .select(
+                        col("event_id"),
+                        col("device_id"),
+                        col("r.metric").as("metric"),
+                        col("r.value").as("value"),
+                        col("r.unit").as("unit"),
+                        eventTs.as("event_ts"),
+                        to_date(eventTs).as("event_date"),
+                        timestamp_micros(col("arrival_us")).as("arrival_ts"),
+                        col("lat"),
+                        col("lon"),
+                        col("battery_v"),
+                        col("firmware"),
+                        col("seq"),
+                        col("device_key"),
+                        col("location_key"),
+                        col("source_file"),
+                        col("source_line"),
+                        lit(runId).as("run_id"));
+    }
+
+    /**
+     * Rows of {@code quarantine/events}: every reason of every rejected line (scope {@code line}) and
+     * every rejected reading of a surviving event (scope {@code reading}). Rejected readings of a
+     * duplicate are dropped with it.
+     */
+    public static Dataset<Row> quarantine(Dataset<Row> marked, String runId) {
+        Dataset<Row> rejected =
+                marked.filter(not(col("duplicate")).and(size(col("rejects")).gt(0)));
+        return rejectRows(rejected, runId);
+    }
+
+    private static Dataset<Row> rejectRows(Dataset<Row> rows, String runId) {
+        Column arrivalTs = timestamp_micros(col("arrival_us"));
+        return rows.select(col("*"), explode(col("rejects")).as("q"))
+                .select(
+                        lit(runId).as("run_id"),
+                        col("q.reason_code").as("reason_code"),
+                        col("q.reason_detail").as("reason_detail"),
+                        when(col("line_rejected"), lit("line"))
+                                .otherwise(lit("reading"))
+                                .as("scope"),
+                        col("raw_line"),
+                        col("source_file"),
+                        col("source_line"),
+                        arrivalTs.as("arrival_ts"),
+                        to_date(arrivalTs).as("arrival_date"),
+                        col("device_id"),
+                        col("event_id"),
+                        col("q.metric").as("metric"));
+    }
 }

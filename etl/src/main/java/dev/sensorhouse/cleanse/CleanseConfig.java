@@ -18,32 +18,50 @@ import java.util.Optional;
  * @param limits record size, future skew and lateness limits
  */
 public record CleanseConfig(
-    String lake, Optional<Instant> from, Optional<Instant> to, Duration lookback, MetricCatalog catalog, CleanseLimits limits) {
-  public static final Duration DEFAULT_LOOKBACK = Duration.ofDays(7);
+        String lake,
+        Optional<Instant> from,
+        Optional<Instant> to,
+        Duration lookback,
+        MetricCatalog catalog,
+        CleanseLimits limits) {
+    public static final Duration DEFAULT_LOOKBACK = Duration.ofDays(7);
 
-  /** An incremental run with the default lookback, catalog and limits. */
-  public static CleanseConfig incremental(String lake) {
-    return new CleanseConfig(lake, Optional.empty(), Optional.empty(), DEFAULT_LOOKBACK, MetricCatalog.defaults(), CleanseLimits.DEFAULTS);
-  }
-
-  /** A window run over the arrival hours starting in [from, to), with the default catalog and limits. */
-  public static CleanseConfig window(String lake, Instant from, Instant to) {
-    return new CleanseConfig(lake, Optional.of(from), Optional.of(to), DEFAULT_LOOKBACK, MetricCatalog.defaults(), CleanseLimits.DEFAULTS);
-  }
-
-  public CleanseConfig {
-    if (lookback.isNegative()) {
-      throw new IllegalArgumentException("--lookback must not be negative, got " + lookback);
+    /** An incremental run with the default lookback, catalog and limits. */
+    public static CleanseConfig incremental(String lake) {
+        return new CleanseConfig(
+                lake,
+                Optional.empty(),
+                Optional.empty(),
+                DEFAULT_LOOKBACK,
+                MetricCatalog.defaults(),
+                CleanseLimits.DEFAULTS);
     }
-    if (from.isPresent() != to.isPresent()) {
-      throw new IllegalArgumentException("--from and --to go together: give both for a window, or neither for an incremental run");
-    }
-    if (from.isPresent() && !from.get().isBefore(to.get())) {
-      throw new IllegalArgumentException("--from " + from.get() + " must be before --to " + to.get());
-    }
-  }
 
-  public boolean incremental() {
-    return from.isEmpty();
-  }
+    /** A window run over the arrival hours starting in [from, to), with the default catalog and limits. */
+    public static CleanseConfig window(String lake, Instant from, Instant to) {
+        return new CleanseConfig(
+                lake,
+                Optional.of(from),
+                Optional.of(to),
+                DEFAULT_LOOKBACK,
+                MetricCatalog.defaults(),
+                CleanseLimits.DEFAULTS);
+    }
+
+    public CleanseConfig {
+        if (lookback.isNegative()) {
+            throw new IllegalArgumentException("--lookback must not be negative, got " + lookback);
+        }
+        if (from.isPresent() != to.isPresent()) {
+            throw new IllegalArgumentException(
+                    "--from and --to go together: give both for a window, or neither for an incremental run");
+        }
+        if (from.isPresent() && !from.get().isBefore(to.get())) {
+            throw new IllegalArgumentException("--from " + from.get() + " must be before --to " + to.get());
+        }
+    }
+
+    public boolean incremental() {
+        return from.isEmpty();
+    }
 }

@@ -29,9 +29,9 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -57,293 +57,374 @@ import org.apache.spark.storage.StorageLevel;
  * by a {@code --from/--to} window.
  */
 public final class CleanseJob {
-  public static final String JOB = "cleanse";
+    public static final String JOB = "cleanse";
 
-  private final Lake lake;
-  private final CleanseConfig config;
-  private final String args;
+    private final Lake lake;
+    private final CleanseConfig config;
+    private final String args;
 
-  public CleanseJob(Lake lake, CleanseConfig config, String args) {
-    this.lake = lake;
-    this.config = config;
-    this.args = args;
-  }
-
-  /** The files a run processes and the bookmark it leaves. */
-  record Selection(List<RawFile> files, Optional<Instant> watermark) {
-    Optional<Instant> windowStart() {
-      return files.stream().map(RawFile::arrivalHour).min(Comparator.naturalOrder());
+    public CleanseJob(Lake lake, CleanseConfig config, String args) {
+        this.lake = lake;
+        this.config = config;
+        this.args = args;
     }
 
-    Optional<Instant> windowEnd() {
-      return files.stream().map(RawFile::arrivalHour).max(Comparator.naturalOrder()).map(h -> h.plus(Duration.ofHours(1)));
-    }
-  }
-
-  public CleanseResult run() {
-    Instant started = Instant.now();
-    Progress progress = new Progress(JOB);
-    JobRuns jobRuns = lake.jobRuns();
-    List<JobRun> history = jobRuns.all();
-    List<JobRun> succeeded = history.stream().filter(r -> r.job().equals(JOB) && r.status() == JobRun.Status.SUCCEEDED).toList();
-    Optional<Instant> bookmark = bookmark(succeeded);
-    List<RawFile> listed = lake.raw().list(config.incremental() ? bookmark.map(b -> b.minus(config.lookback())) : config.from(), config.to());
-    Selection selection = config.incremental() ? pending(listed, succeeded, bookmark) : new Selection(listed, bookmark);
-    String runId = runId(selection.files());
-    int attempt = (int) history.stream().filter(r -> r.runId().equals(runId)).count() + 1;
-    long bytes = selection.files().stream().mapToLong(RawFile::bytes).sum();
-    progress.step(
-        "run %s: %d raw files, %,d bytes, %s", runId, selection.files().size(), bytes,
-        config.incremental() ? "incremental from " + bookmark.map(Instant::toString).orElse("the beginning") : "window " + config.from().get() + " .. " + config.to().get());
-
-    LakeTable cleansed = lake.cleansedReadings().ensureExists();
-    LakeTable quarantine = lake.quarantineEvents().ensureExists();
-    long cleansedBefore = cleansed.version();
-    long quarantineBefore = quarantine.version();
-    lake.spark().sparkContext().setJobGroup(runId, "cleanse " + runId, false);
-    try {
-      CleanseCounts counts = selection.files().isEmpty() ? CleanseCounts.NONE : process(selection, runId, cleansed, quarantine, progress);
-      Failpoints.reach("cleanse.before-run-record");
-      Instant ended = Instant.now();
-      jobRuns.append(record(runId, attempt, selection, JobRun.Status.SUCCEEDED, started, ended, counts, LakeTable.versions(cleansed, quarantine), Optional.empty()));
-      progress.step("recorded run %s in control/job_runs", runId);
-      return new CleanseResult(runId, attempt, counts, Durations.seconds(started, ended));
-    } catch (Exception e) {
-      cleansed.restore(cleansedBefore);
-      quarantine.restore(quarantineBefore);
-      String error = JobFailedException.describe(e);
-      try {
-        jobRuns.append(record(runId, attempt, selection, JobRun.Status.FAILED, started, Instant.now(), CleanseCounts.NONE, LakeTable.versions(cleansed, quarantine), Optional.of(error)));
-      } catch (RuntimeException recordFailure) {
-        e.addSuppressed(recordFailure);
-      }
-      throw e instanceof JobFailedException failed ? failed : new JobFailedException("cleanse run " + runId + " failed: " + JobFailedException.describe(e), e);
-    } finally {
-      lake.spark().sparkContext().clearJobGroup();
-    }
-  }
-
-  private CleanseCounts process(Selection selection, String runId, LakeTable cleansed, LakeTable quarantine, Progress progress) {
-    List<RawFile> files = selection.files();
-    JavaRDD<InternalRow> validatedRows =
-        Cleanse.validate(RawReader.lines(lake, files), config.catalog(), config.limits()).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> validated = Cleanse.asDataset(lake.spark(), validatedRows);
-    try {
-      describe("read and validate " + files.size() + " raw files");
-      Column eventUs = when(not(col("line_rejected")), col("event_us"));
-      List<Row> perFile =
-          validated.groupBy("source_file").agg(count(lit(1)), max("source_line"), min(eventUs), max(eventUs)).collectAsList();
-      long linesIn = 0;
-      long firstEventUs = Long.MAX_VALUE;
-      long lastEventUs = Long.MIN_VALUE;
-      for (Row f : perFile) {
-        if (f.getLong(1) != f.getLong(2)) {
-          throw new JobFailedException("line accounting failed for " + f.getString(0) + ": " + f.getLong(1) + " rows for " + f.getLong(2) + " lines; nothing written");
+    /** The files a run processes and the bookmark it leaves. */
+    record Selection(List<RawFile> files, Optional<Instant> watermark) {
+        Optional<Instant> windowStart() {
+            return files.stream().map(RawFile::arrivalHour).min(Comparator.naturalOrder());
         }
-        linesIn += f.getLong(1);
-        if (!f.isNullAt(3)) {
-          firstEventUs = Math.min(firstEventUs, f.getLong(3));
-          lastEventUs = Math.max(lastEventUs, f.getLong(4));
+
+        Optional<Instant> windowEnd() {
+            return files.stream()
+                    .map(RawFile::arrivalHour)
+                    .max(Comparator.naturalOrder())
+                    .map(h -> h.plus(Duration.ofHours(1)));
         }
-      }
-      List<Date> eventDates = datesBetween(firstEventUs, lastEventUs);
-      progress.step("validated %,d lines of %d files; events on %d dates", linesIn, perFile.size(), eventDates.size());
-
-      describe("deduplicate on event_id");
-      List<Cleanse.Copy> losers = Cleanse.losers(contestedCopies(validated, priorEventIds(cleansed, eventDates, files)));
-      Dataset<Row> marked = Cleanse.markDuplicates(validated, losers);
-      Dataset<Row> keyed =
-          Enrichment.withKeys(marked.withColumn("_event_ts", timestamp_micros(col("event_us"))), "_event_ts", lake.devices().read(), lake.locations().read())
-              .drop("_event_ts");
-      Row c =
-          keyed
-              .agg(
-                  count(lit(1)),
-                  sum(when(col("line_rejected"), 1L).otherwise(0L)),
-                  sum(when(col("duplicate"), 1L).otherwise(0L)),
-                  sum(when(not(col("line_rejected")).and(not(col("duplicate"))), 1L).otherwise(0L)),
-                  sum(when(not(col("line_rejected")).and(not(col("duplicate"))), size(col("readings"))).otherwise(0)),
-                  sum(when(not(col("line_rejected")).and(not(col("duplicate"))), size(col("rejects"))).otherwise(0)),
-                  sum(when(not(col("line_rejected")).and(not(col("duplicate"))).and(col("device_key").equalTo(Enrichment.UNKNOWN)), size(col("readings"))).otherwise(0)))
-              .head();
-      Dataset<Row> quarantineRows = Cleanse.quarantine(marked, runId);
-      Map<String, Long> byReason = new java.util.TreeMap<>();
-      for (Row r : quarantineRows.groupBy("reason_code").count().collectAsList()) {
-        byReason.put(r.getString(0), r.getLong(1));
-      }
-      CleanseCounts counts =
-          new CleanseCounts(
-              files.size(),
-              linesIn,
-              c.getLong(3),
-              c.getLong(1),
-              c.getLong(2),
-              c.getLong(4),
-              c.getLong(5),
-              c.isNullAt(6) ? 0 : c.getLong(6),
-              byReason.values().stream().mapToLong(Long::longValue).sum(),
-              byReason);
-      progress.step("%,d events, %,d duplicates, %,d readings", counts.eventsCleansed(), counts.duplicates(), counts.readingsCleansed());
-      if (c.getLong(0) != linesIn || !counts.reconciles()) {
-        throw new JobFailedException(String.format(
-            "reconciliation failed, nothing written: lines_in %d (%d rows) != events_cleansed %d + lines_quarantined %d + duplicates %d",
-            counts.linesIn(), c.getLong(0), counts.eventsCleansed(), counts.linesQuarantined(), counts.duplicates()));
-      }
-
-      describe("write cleansed/readings");
-      long readingsWritten = cleansed.replaceWhere(Cleanse.readings(Cleanse.events(keyed), runId), cleansedPredicate(files));
-      progress.step("committed cleansed/readings version %d", cleansed.version());
-      Failpoints.reach("cleanse.after-readings-commit");
-      describe("write quarantine/events");
-      long rejectsWritten = quarantine.replaceWhere(quarantineRows, quarantinePredicate(files));
-      progress.step("committed quarantine/events version %d", quarantine.version());
-      Failpoints.reach("cleanse.after-quarantine-commit");
-
-      if (readingsWritten != counts.readingsCleansed() || rejectsWritten != counts.quarantineRows()) {
-        throw new JobFailedException(String.format(
-            "written rows do not match the counts (readings %d written, %d expected; quarantine %d written, %d expected); tables restored",
-            readingsWritten, counts.readingsCleansed(), rejectsWritten, counts.quarantineRows()));
-      }
-      return counts;
-    } finally {
-      validatedRows.unpersist(false);
     }
-  }
 
-  /** The UTC dates from the first to the last event time (empty when there is no event). */
-  private static List<Date> datesBetween(long firstUs, long lastUs) {
-    List<Date> dates = new ArrayList<>();
-    if (firstUs > lastUs) {
-      return dates;
+    public CleanseResult run() {
+        Instant started = Instant.now();
+        Progress progress = new Progress(JOB);
+        JobRuns jobRuns = lake.jobRuns();
+        List<JobRun> history = jobRuns.all();
+        List<JobRun> succeeded = history.stream()
+                .filter(r -> r.job().equals(JOB) && r.status() == JobRun.Status.SUCCEEDED)
+                .toList();
+        Optional<Instant> bookmark = bookmark(succeeded);
+        List<RawFile> listed = lake.raw()
+                .list(
+                        config.incremental() ? bookmark.map(b -> b.minus(config.lookback())) : config.from(),
+                        config.to());
+        Selection selection =
+                config.incremental() ? pending(listed, succeeded, bookmark) : new Selection(listed, bookmark);
+        String runId = runId(selection.files());
+        int attempt =
+                (int) history.stream().filter(r -> r.runId().equals(runId)).count() + 1;
+        long bytes = selection.files().stream().mapToLong(RawFile::bytes).sum();
+        progress.step(
+                "run %s: %d raw files, %,d bytes, %s",
+                runId,
+                selection.files().size(),
+                bytes,
+                config.incremental()
+                        ? "incremental from " + bookmark.map(Instant::toString).orElse("the beginning")
+                        : "window " + config.from().get() + " .. " + config.to().get());
+
+        LakeTable cleansed = lake.cleansedReadings().ensureExists();
+        LakeTable quarantine = lake.quarantineEvents().ensureExists();
+        long cleansedBefore = cleansed.version();
+        long quarantineBefore = quarantine.version();
+        lake.spark().sparkContext().setJobGroup(runId, "cleanse " + runId, false);
+        try {
+            CleanseCounts counts = selection.files().isEmpty()
+                    ? CleanseCounts.NONE
+                    : process(selection, runId, cleansed, quarantine, progress);
+            Failpoints.reach("cleanse.before-run-record");
+            Instant ended = Instant.now();
+            jobRuns.append(record(
+                    runId,
+                    attempt,
+                    selection,
+                    JobRun.Status.SUCCEEDED,
+                    started,
+                    ended,
+                    counts,
+                    LakeTable.versions(cleansed, quarantine),
+                    Optional.empty()));
+            progress.step("recorded run %s in control/job_runs", runId);
+            return new CleanseResult(runId, attempt, counts, Durations.seconds(started, ended));
+        } catch (Exception e) {
+            cleansed.restore(cleansedBefore);
+            quarantine.restore(quarantineBefore);
+            String error = JobFailedException.describe(e);
+            try {
+                jobRuns.append(record(
+                        runId,
+                        attempt,
+                        selection,
+                        JobRun.Status.FAILED,
+                        started,
+                        Instant.now(),
+                        CleanseCounts.NONE,
+                        LakeTable.versions(cleansed, quarantine),
+                        Optional.of(error)));
+            } catch (RuntimeException recordFailure) {
+                e.addSuppressed(recordFailure);
+            }
+            throw e instanceof JobFailedException failed
+                    ? failed
+                    : new JobFailedException("cleanse run " + runId + " failed: " + JobFailedException.describe(e), e);
+        } finally {
+            lake.spark().sparkContext().clearJobGroup();
+        }
     }
-    LocalDate last = LocalDate.ofInstant(Instant.EPOCH.plus(lastUs, java.time.temporal.ChronoUnit.MICROS), java.time.ZoneOffset.UTC);
-    for (LocalDate d = LocalDate.ofInstant(Instant.EPOCH.plus(firstUs, java.time.temporal.ChronoUnit.MICROS), java.time.ZoneOffset.UTC); !d.isAfter(last); d = d.plusDays(1)) {
-      dates.add(Date.valueOf(d));
+
+    private CleanseCounts process(
+            Selection selection, String runId, LakeTable cleansed, LakeTable quarantine, Progress progress) {
+        List<RawFile> files = selection.files();
+        JavaRDD<InternalRow> validatedRows = Cleanse.validate(
+                        RawReader.lines(lake, files), config.catalog(), config.limits())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> validated = Cleanse.asDataset(lake.spark(), validatedRows);
+        try {
+            describe("read and validate " + files.size() + " raw files");
+            Column eventUs = when(not(col("line_rejected")), col("event_us"));
+            List<Row> perFile = validated
+                    .groupBy("source_file")
+                    .agg(count(lit(1)), max("source_line"), min(eventUs), max(eventUs))
+                    .collectAsList();
+            long linesIn = 0;
+            long firstEventUs = Long.MAX_VALUE;
+            long lastEventUs = Long.MIN_VALUE;
+            for (Row f : perFile) {
+                if (f.getLong(1) != f.getLong(2)) {
+                    throw new JobFailedException("line accounting failed for " + f.getString(0) + ": " + f.getLong(1)
+                            + " rows for " + f.getLong(2) + " lines; nothing written");
+                }
+                linesIn += f.getLong(1);
+                if (!f.isNullAt(3)) {
+                    firstEventUs = Math.min(firstEventUs, f.getLong(3));
+                    lastEventUs = Math.max(lastEventUs, f.getLong(4));
+                }
+            }
+            List<Date> eventDates = datesBetween(firstEventUs, lastEventUs);
+            progress.step(
+                    "validated %,d lines of %d files; events on %d dates", linesIn, perFile.size(), eventDates.size());
+
+            describe("deduplicate on event_id");
+            List<Cleanse.Copy> losers =
+                    Cleanse.losers(contestedCopies(validated, priorEventIds(cleansed, eventDates, files)));
+            Dataset<Row> marked = Cleanse.markDuplicates(validated, losers);
+            Dataset<Row> keyed = Enrichment.withKeys(
+                            marked.withColumn("_event_ts", timestamp_micros(col("event_us"))),
+                            "_event_ts",
+                            lake.devices().read(),
+                            lake.locations().read())
+                    .drop("_event_ts");
+            Row c = keyed.agg(
+                            count(lit(1)),
+                            sum(when(col("line_rejected"), 1L).otherwise(0L)),
+                            sum(when(col("duplicate"), 1L).otherwise(0L)),
+                            sum(when(not(col("line_rejected")).and(not(col("duplicate"))), 1L)
+                                    .otherwise(0L)),
+                            sum(when(not(col("line_rejected")).and(not(col("duplicate"))), size(col("readings")))
+                                    .otherwise(0)),
+                            sum(when(not(col("line_rejected")).and(not(col("duplicate"))), size(col("rejects")))
+                                    .otherwise(0)),
+                            sum(when(
+                                            not(col("line_rejected"))
+                                                    .and(not(col("duplicate")))
+                                                    .and(col("device_key").equalTo(Enrichment.UNKNOWN)),
+                                            size(col("readings")))
+                                    .otherwise(0)))
+                    .head();
+            Dataset<Row> quarantineRows = Cleanse.quarantine(marked, runId);
+            Map<String, Long> byReason = new java.util.TreeMap<>();
+            for (Row r : quarantineRows.groupBy("reason_code").count().collectAsList()) {
+                byReason.put(r.getString(0), r.getLong(1));
+            }
+            CleanseCounts counts = new CleanseCounts(
+                    files.size(),
+                    linesIn,
+                    c.getLong(3),
+                    c.getLong(1),
+                    c.getLong(2),
+                    c.getLong(4),
+                    c.getLong(5),
+                    c.isNullAt(6) ? 0 : c.getLong(6),
+                    byReason.values().stream().mapToLong(Long::longValue).sum(),
+                    byReason);
+            progress.step(
+                    "%,d events, %,d duplicates, %,d readings",
+                    counts.eventsCleansed(), counts.duplicates(), counts.readingsCleansed());
+            if (c.getLong(0) != linesIn || !counts.reconciles()) {
+                throw new JobFailedException(String.format(
+                        "reconciliation failed, nothing written: lines_in %d (%d rows) != events_cleansed %d + lines_quarantined %d + duplicates %d",
+                        counts.linesIn(),
+                        c.getLong(0),
+                        counts.eventsCleansed(),
+                        counts.linesQuarantined(),
+                        counts.duplicates()));
+            }
+
+            describe("write cleansed/readings");
+            long readingsWritten =
+                    cleansed.replaceWhere(Cleanse.readings(Cleanse.events(keyed), runId), cleansedPredicate(files));
+            progress.step("committed cleansed/readings version %d", cleansed.version());
+            Failpoints.reach("cleanse.after-readings-commit");
+            describe("write quarantine/events");
+            long rejectsWritten = quarantine.replaceWhere(quarantineRows, quarantinePredicate(files));
+            progress.step("committed quarantine/events version %d", quarantine.version());
+            Failpoints.reach("cleanse.after-quarantine-commit");
+
+            if (readingsWritten != counts.readingsCleansed() || rejectsWritten != counts.quarantineRows()) {
+                throw new JobFailedException(String.format(
+                        "written rows do not match the counts (readings %d written, %d expected; quarantine %d written, %d expected); tables restored",
+                        readingsWritten, counts.readingsCleansed(), rejectsWritten, counts.quarantineRows()));
+            }
+            return counts;
+        } finally {
+            validatedRows.unpersist(false);
+        }
     }
-    return dates;
-  }
 
-  /**
-   * Every copy, new or already cleansed, of the event ids whose hashes are contested. The contested
-   * hashes stay a Dataset (joined, not inlined), so even a batch made only of duplicates plans small.
-   */
-  private static List<Cleanse.Copy> contestedCopies(Dataset<Row> validated, Dataset<Row> prior) {
-    Dataset<Row> hashes = Cleanse.contestedHashes(validated, prior).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      List<Cleanse.Copy> copies = new ArrayList<>();
-      if (hashes.isEmpty()) {
-        return copies;
-      }
-      Dataset<Row> newCopies =
-          validated.filter(not(col("line_rejected"))).withColumn("key_hash", Cleanse.keyHash()).join(hashes, "key_hash").select("event_id", "source_file", "source_line");
-      for (Row r : newCopies.collectAsList()) {
-        copies.add(new Cleanse.Copy(r.getString(0), r.getString(1), r.getLong(2), false));
-      }
-      Dataset<Row> priorCopies = prior.withColumn("key_hash", Cleanse.keyHash()).join(hashes, "key_hash").select("event_id").distinct();
-      for (Row r : priorCopies.collectAsList()) {
-        copies.add(new Cleanse.Copy(r.getString(0), null, 0, true));
-      }
-      return copies;
-    } finally {
-      hashes.unpersist();
+    /** The UTC dates from the first to the last event time (empty when there is no event). */
+    private static List<Date> datesBetween(long firstUs, long lastUs) {
+        List<Date> dates = new ArrayList<>();
+        if (firstUs > lastUs) {
+            return dates;
+        }
+        LocalDate last = LocalDate.ofInstant(
+                Instant.EPOCH.plus(lastUs, java.time.temporal.ChronoUnit.MICROS), java.time.ZoneOffset.UTC);
+        for (LocalDate d = LocalDate.ofInstant(
+                        Instant.EPOCH.plus(firstUs, java.time.temporal.ChronoUnit.MICROS), java.time.ZoneOffset.UTC);
+                !d.isAfter(last);
+                d = d.plusDays(1)) {
+            dates.add(Date.valueOf(d));
+        }
+        return dates;
     }
-  }
 
-  private void describe(String stage) {
-    lake.spark().sparkContext().setJobDescription("cleanse: " + stage);
-  }
+    /**
+     * Every copy, new or already cleansed, of the event ids whose hashes are contested. The contested
+     * hashes stay a Dataset (joined, not inlined), so even a batch made only of duplicates plans small.
+     */
+    private static List<Cleanse.Copy> contestedCopies(Dataset<Row> validated, Dataset<Row> prior) {
+        Dataset<Row> hashes = Cleanse.contestedHashes(validated, prior).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            List<Cleanse.Copy> copies = new ArrayList<>();
+            if (hashes.isEmpty()) {
+                return copies;
+            }
+            Dataset<Row> newCopies = validated
+                    .filter(not(col("line_rejected")))
+                    .withColumn("key_hash", Cleanse.keyHash())
+                    .join(hashes, "key_hash")
+                    .select("event_id", "source_file", "source_line");
+            for (Row r : newCopies.collectAsList()) {
+                copies.add(new Cleanse.Copy(r.getString(0), r.getString(1), r.getLong(2), false));
+            }
+            Dataset<Row> priorCopies = prior.withColumn("key_hash", Cleanse.keyHash())
+                    .join(hashes, "key_hash")
+                    .select("event_id")
+                    .distinct();
+            for (Row r : priorCopies.collectAsList()) {
+                copies.add(new Cleanse.Copy(r.getString(0), null, 0, true));
+            }
+            return copies;
+        } finally {
+            hashes.unpersist();
+        }
+    }
 
-  /**
-   * Event ids already cleansed on the given event dates by other files than these (a redelivery has
-   * the same event time, so it lands on the same date as its original).
-   */
-  private static Dataset<Row> priorEventIds(LakeTable cleansed, List<Date> eventDates, List<RawFile> files) {
-    Object[] hours = files.stream().map(f -> Timestamp.from(f.arrivalHour())).distinct().toArray();
-    Object[] paths = files.stream().map(RawFile::path).toArray();
-    return cleansed
-        .read()
-        .filter(col("event_date").isin(eventDates.toArray()))
-        .filter(not(col("arrival_ts").isin(hours).and(col("source_file").isin(paths))))
-        .select("event_id");
-  }
+    private void describe(String stage) {
+        lake.spark().sparkContext().setJobDescription("cleanse: " + stage);
+    }
 
-  /** The incremental bookmark: the newest arrival hour covered by a successful incremental run. */
-  static Optional<Instant> bookmark(List<JobRun> succeeded) {
-    return succeeded.stream()
-        .filter(r -> r.mode().equals("incremental"))
-        .map(JobRun::watermark)
-        .flatMap(Optional::stream)
-        .max(Comparator.naturalOrder());
-  }
+    /**
+     * Event ids already cleansed on the given event dates by other files than these (a redelivery has
+     * the same event time, so it lands on the same date as its original).
+     */
+    private static Dataset<Row> priorEventIds(LakeTable cleansed, List<Date> eventDates, List<RawFile> files) {
+        Object[] hours = files.stream()
+                .map(f -> Timestamp.from(f.arrivalHour()))
+                .distinct()
+                .toArray();
+        Object[] paths = files.stream().map(RawFile::path).toArray();
+        return cleansed.read()
+                .filter(col("event_date").isin(eventDates.toArray()))
+                .filter(not(col("arrival_ts").isin(hours).and(col("source_file").isin(paths))))
+                .select("event_id");
+    }
 
-  /**
-   * The listed files (from the bookmark hour minus the lookback on) that no successful run has
-   * processed. The new bookmark is the newest hour listed: files still arriving in that hour are
-   * picked up next time.
-   */
-  static Selection pending(List<RawFile> listed, List<JobRun> succeeded, Optional<Instant> bookmark) {
-    Set<String> done = new HashSet<>();
-    succeeded.forEach(r -> done.addAll(r.inputFiles()));
-    List<RawFile> todo = listed.stream().filter(f -> !done.contains(f.path())).sorted().toList();
-    Optional<Instant> newest = listed.stream().map(RawFile::arrivalHour).max(Comparator.naturalOrder());
-    Optional<Instant> watermark = newest.isPresent() && bookmark.isPresent() && bookmark.get().isAfter(newest.get()) ? bookmark : newest.or(() -> bookmark);
-    return new Selection(todo, watermark);
-  }
+    /** The incremental bookmark: the newest arrival hour covered by a successful incremental run. */
+    static Optional<Instant> bookmark(List<JobRun> succeeded) {
+        return succeeded.stream()
+                .filter(r -> r.mode().equals("incremental"))
+                .map(JobRun::watermark)
+                .flatMap(Optional::stream)
+                .max(Comparator.naturalOrder());
+    }
 
-  private String runId(List<RawFile> files) {
-    List<String> parts = new ArrayList<>();
-    parts.add(config.catalog().fingerprint());
-    parts.add(config.limits().toString());
-    files.forEach(f -> parts.add(f.path() + "@" + f.bytes()));
-    return RunIds.of(JOB, parts);
-  }
+    /**
+     * The listed files (from the bookmark hour minus the lookback on) that no successful run has
+     * processed. The new bookmark is the newest hour listed: files still arriving in that hour are
+     * picked up next time.
+     */
+    static Selection pending(List<RawFile> listed, List<JobRun> succeeded, Optional<Instant> bookmark) {
+        Set<String> done = new HashSet<>();
+        succeeded.forEach(r -> done.addAll(r.inputFiles()));
+        List<RawFile> todo =
+                listed.stream().filter(f -> !done.contains(f.path())).sorted().toList();
+        Optional<Instant> newest = listed.stream().map(RawFile::arrivalHour).max(Comparator.naturalOrder());
+        Optional<Instant> watermark =
+                newest.isPresent() && bookmark.isPresent() && bookmark.get().isAfter(newest.get())
+                        ? bookmark
+                        : newest.or(() -> bookmark);
+        return new Selection(todo, watermark);
+    }
 
-  private static String cleansedPredicate(List<RawFile> files) {
-    return "arrival_ts IN (" + hourLiterals(files) + ") AND source_file IN (" + pathLiterals(files) + ")";
-  }
+    private String runId(List<RawFile> files) {
+        List<String> parts = new ArrayList<>();
+        parts.add(config.catalog().fingerprint());
+        parts.add(config.limits().toString());
+        files.forEach(f -> parts.add(f.path() + "@" + f.bytes()));
+        return RunIds.of(JOB, parts);
+    }
 
-  private static String quarantinePredicate(List<RawFile> files) {
-    String dates =
-        files.stream()
-            .map(f -> LocalDate.ofInstant(f.arrivalHour(), java.time.ZoneOffset.UTC))
-            .collect(Collectors.toCollection(TreeSet::new))
-            .stream()
-            .map(d -> "DATE'" + d + "'")
-            .collect(Collectors.joining(", "));
-    return "arrival_date IN (" + dates + ") AND " + cleansedPredicate(files);
-  }
+    private static String cleansedPredicate(List<RawFile> files) {
+        return "arrival_ts IN (" + hourLiterals(files) + ") AND source_file IN (" + pathLiterals(files) + ")";
+    }
 
-  private static String hourLiterals(List<RawFile> files) {
-    return files.stream()
-        .map(f -> f.arrivalHour().toString().replace("T", " ").replace("Z", ""))
-        .collect(Collectors.toCollection(TreeSet::new))
-        .stream()
-        .map(t -> "TIMESTAMP'" + t + "'")
-        .collect(Collectors.joining(", "));
-  }
+    private static String quarantinePredicate(List<RawFile> files) {
+        String dates = files.stream()
+                .map(f -> LocalDate.ofInstant(f.arrivalHour(), java.time.ZoneOffset.UTC))
+                .collect(Collectors.toCollection(TreeSet::new))
+                .stream()
+                .map(d -> "DATE'" + d + "'")
+                .collect(Collectors.joining(", "));
+        return "arrival_date IN (" + dates + ") AND " + cleansedPredicate(files);
+    }
 
-  private static String pathLiterals(List<RawFile> files) {
-    return files.stream().map(f -> LakeTable.sqlString(f.path())).collect(Collectors.joining(", "));
-  }
+    private static String hourLiterals(List<RawFile> files) {
+        return files.stream()
+                .map(f -> f.arrivalHour().toString().replace("T", " ").replace("Z", ""))
+                .collect(Collectors.toCollection(TreeSet::new))
+                .stream()
+                .map(t -> "TIMESTAMP'" + t + "'")
+                .collect(Collectors.joining(", "));
+    }
 
-  private JobRun record(
-      String runId, int attempt, Selection selection, JobRun.Status status, Instant started, Instant ended,
-      CleanseCounts counts, Map<String, Long> versions, Optional<String> error) {
-    return new JobRun(
-        runId,
-        attempt,
-        JOB,
-        config.incremental() ? "incremental" : "window",
-        config.incremental() ? selection.windowStart() : config.from(),
-        config.incremental() ? selection.windowEnd() : config.to(),
-        status,
-        started,
-        ended,
-        selection.watermark(),
-        counts.asMap(),
-        selection.files().stream().map(RawFile::path).toList(),
-        versions,
-        error,
-        args);
-  }
+    private static String pathLiterals(List<RawFile> files) {
+        return files.stream().map(f -> LakeTable.sqlString(f.path())).collect(Collectors.joining(", "));
+    }
+
+    private JobRun record(
+            String runId,
+            int attempt,
+            Selection selection,
+            JobRun.Status status,
+            Instant started,
+            Instant ended,
+            CleanseCounts counts,
+            Map<String, Long> versions,
+            Optional<String> error) {
+        return new JobRun(
+                runId,
+                attempt,
+                JOB,
+                config.incremental() ? "incremental" : "window",
+                config.incremental() ? selection.windowStart() : config.from(),
+                config.incremental() ? selection.windowEnd() : config.to(),
+                status,
+                started,
+                ended,
+                selection.watermark(),
+                counts.asMap(),
+                selection.files().stream().map(RawFile::path).toList(),
+                versions,
+                error,
+                args);
+    }
 }

@@ -11,17 +11,17 @@ import java.time.Duration;
  * @param maxLateness an event time before the start of its arrival hour minus this is {@code too_late}; default 7 days
  */
 public record CleanseLimits(int maxRecordBytes, Duration maxFutureSkew, Duration maxLateness) implements Serializable {
-  public static final CleanseLimits DEFAULTS = new CleanseLimits(65_536, Duration.ofMinutes(5), Duration.ofDays(7));
+    public static final CleanseLimits DEFAULTS = new CleanseLimits(65_536, Duration.ofMinutes(5), Duration.ofDays(7));
 
-  public CleanseLimits {
-    if (maxRecordBytes < 64) {
-      throw new IllegalArgumentException("--max-record-bytes must be at least 64, got " + maxRecordBytes);
+    public CleanseLimits {
+        if (maxRecordBytes < 64) {
+            throw new IllegalArgumentException("--max-record-bytes must be at least 64, got " + maxRecordBytes);
+        }
+        if (maxFutureSkew.isNegative()) {
+            throw new IllegalArgumentException("--max-future-skew must not be negative, got " + maxFutureSkew);
+        }
+        if (maxLateness.isNegative()) {
+            throw new IllegalArgumentException("--max-lateness must not be negative, got " + maxLateness);
+        }
     }
-    if (maxFutureSkew.isNegative()) {
-      throw new IllegalArgumentException("--max-future-skew must not be negative, got " + maxFutureSkew);
-    }
-    if (maxLateness.isNegative()) {
-      throw new IllegalArgumentException("--max-lateness must not be negative, got " + maxLateness);
-    }
-  }
 }

@@ -12,42 +12,42 @@ package dev.sensorhouse.cleanse;
  * cannot be split into its columns). The cleanse job never produces them.
  */
 public enum ReasonCode {
-  OVERSIZED_RECORD(Scope.LINE),
-  MALFORMED_JSON(Scope.LINE),
-  MISSING_FIELD(Scope.LINE),
-  INVALID_TYPE(Scope.LINE),
-  INVALID_DEVICE_ID(Scope.LINE),
-  INVALID_TIMESTAMP(Scope.LINE),
-  FUTURE_TIMESTAMP(Scope.LINE),
-  TOO_LATE(Scope.LINE),
-  UNKNOWN_ENTITY(Scope.LINE),
-  MALFORMED_ROW(Scope.LINE),
-  UNKNOWN_METRIC(Scope.READING),
-  INVALID_UNIT(Scope.READING),
-  OUT_OF_RANGE(Scope.READING);
+    OVERSIZED_RECORD(Scope.LINE),
+    MALFORMED_JSON(Scope.LINE),
+    MISSING_FIELD(Scope.LINE),
+    INVALID_TYPE(Scope.LINE),
+    INVALID_DEVICE_ID(Scope.LINE),
+    INVALID_TIMESTAMP(Scope.LINE),
+    FUTURE_TIMESTAMP(Scope.LINE),
+    TOO_LATE(Scope.LINE),
+    UNKNOWN_ENTITY(Scope.LINE),
+    MALFORMED_ROW(Scope.LINE),
+    UNKNOWN_METRIC(Scope.READING),
+    INVALID_UNIT(Scope.READING),
+    OUT_OF_RANGE(Scope.READING);
 
-  /** What a reason rejects. */
-  public enum Scope {
-    LINE,
-    READING;
+    /** What a reason rejects. */
+    public enum Scope {
+        LINE,
+        READING;
 
-    public String code() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+        public String code() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
-  }
 
-  private final Scope scope;
+    private final Scope scope;
 
-  ReasonCode(Scope scope) {
-    this.scope = scope;
-  }
+    ReasonCode(Scope scope) {
+        this.scope = scope;
+    }
 
-  public Scope scope() {
-    return scope;
-  }
+    public Scope scope() {
+        return scope;
+    }
 
-  /** The code as stored in {@code quarantine/events.reason_code}, e.g. {@code out_of_range}. */
-  public String code() {
-    return name().toLowerCase(java.util.Locale.ROOT);
-  }
+    /** The code as stored in {@code quarantine/events.reason_code}, e.g. {@code out_of_range}. */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -9,35 +9,36 @@ import java.util.List;
 
 /** {@code sensorhouse cleanse}: raw zone to cleansed readings and quarantine. */
 final class CleanseCommand implements Command {
-  @Override
-  public String name() {
-    return "cleanse";
-  }
-
-  @Override
-  public String summary() {
-    return "validate, deduplicate and convert raw events into cleansed/readings; quarantine the rest";
-  }
-
-  @Override
-  public List<Option> options() {
-    return CommonOptions.CLEANSE;
-  }
-
-  @Override
-  public int run(Options o) {
-    CommonOptions.existingLake(name(), o);
-    CleanseConfig config = CommonOptions.cleanseConfig(o);
-    CleanseResult result = cleanse(config, Main.argsOf(o));
-    System.out.print(result.summary());
-    return 0;
-  }
-
-  static CleanseResult cleanse(CleanseConfig config, String args) {
-    Lake lake = Lake.at(SparkSessions.getOrCreate("sensorhouse-cleanse"), config.lake());
-    if (!lake.raw().exists()) {
-      throw new UsageException("cleanse: lake " + config.lake() + " has no raw zone at " + lake.raw().eventsDir() + "; expected raw/sensor_events/year=YYYY/month=MM/day=DD/hour=HH/");
+    @Override
+    public String name() {
+        return "cleanse";
     }
-    return new CleanseJob(lake, config, args).run();
-  }
+
+    @Override
+    public String summary() {
+        return "validate, deduplicate and convert raw events into cleansed/readings; quarantine the rest";
+    }
+
+    @Override
+    public List<Option> options() {
+        return CommonOptions.CLEANSE;
+    }
+
+    @Override
+    public int run(Options o) {
+        CommonOptions.existingLake(name(), o);
+        CleanseConfig config = CommonOptions.cleanseConfig(o);
+        CleanseResult result = cleanse(config, Main.argsOf(o));
+        System.out.print(result.summary());
+        return 0;
+    }
+
+    static CleanseResult cleanse(CleanseConfig config, String args) {
+        Lake lake = Lake.at(SparkSessions.getOrCreate("sensorhouse-cleanse"), config.lake());
+        if (!lake.raw().exists()) {
+            throw new UsageException("cleanse: lake " + config.lake() + " has no raw zone at "
+                    + lake.raw().eventsDir() + "; expected raw/sensor_events/year=YYYY/month=MM/day=DD/hour=HH/");
+        }
+        return new CleanseJob(lake, config, args).run();
+    }
 }

@@ -4,13 +4,13 @@ import java.util.List;
 
 /** One {@code sensorhouse} command. */
 interface Command {
-  String name();
+    String name();
 
-  /** One line for the command table in --help. */
-  String summary();
+    /** One line for the command table in --help. */
+    String summary();
 
-  List<Option> options();
+    List<Option> options();
 
-  /** Runs with parsed options; returns the exit code. Throws {@link UsageException} for bad input. */
-  int run(Options options) throws Exception;
+    /** Runs with parsed options; returns the exit code. Throws {@link UsageException} for bad input. */
+    int run(Options options) throws Exception;
 }

@@ -1,11 +1,11 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
+import dev.sensorhouse.cleanse.CleanseLimits;
+import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.dimensions.DimensionsConfig;
 import dev.sensorhouse.dimensions.NullRule;
 import dev.sensorhouse.rollup.RollupConfig;
-import dev.sensorhouse.cleanse.CleanseLimits;
-import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.zones.Lake;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,114 +13,189 @@ import java.util.List;
 
 /** Options several commands share, with their defaults, and their conversion into job configs. */
 final class CommonOptions {
-  private CommonOptions() {}
+    private CommonOptions() {}
 
-  static final Option LAKE = Option.value("lake", "DIR|s3a://BUCKET/PREFIX", "./lake", "lake root");
-  static final Option FROM = Option.value("from", "ISO", null, "window start (raw arrival hour, inclusive); with --to. Default: incremental since the last successful run");
-  static final Option TO = Option.value("to", "ISO", null, "window end (exclusive); with --from. Default: incremental");
-  static final Option CATALOG = Option.value("metrics-catalog", "FILE", null, "metric catalog JSON (default: schemas/contracts/metric-catalog.json, built in)");
-  static final Option MAX_RECORD_BYTES = Option.value("max-record-bytes", "N", "65536", "a longer raw line is quarantined as oversized_record");
-  static final Option MAX_FUTURE_SKEW = Option.value("max-future-skew", "DURATION", "5m", "an event time later than its arrival hour's end plus this is future_timestamp");
-  static final Option MAX_LATENESS = Option.value("max-lateness", "DURATION", "7d", "an event time earlier than its arrival hour minus this is too_late");
+    static final Option LAKE = Option.value("lake", "DIR|s3a://BUCKET/PREFIX", "./lake", "lake root");
+    static final Option FROM = Option.value(
+            "from",
+            "ISO",
+            null,
+            "window start (raw arrival hour, inclusive); with --to. Default: incremental since the last successful run");
+    static final Option TO =
+            Option.value("to", "ISO", null, "window end (exclusive); with --from. Default: incremental");
+    static final Option CATALOG = Option.value(
+            "metrics-catalog",
+            "FILE",
+            null,
+            "metric catalog JSON (default: schemas/contracts/metric-catalog.json, built in)");
+    static final Option MAX_RECORD_BYTES =
+            Option.value("max-record-bytes", "N", "65536", "a longer raw line is quarantined as oversized_record");
+    static final Option MAX_FUTURE_SKEW = Option.value(
+            "max-future-skew",
+            "DURATION",
+            "5m",
+            "an event time later than its arrival hour's end plus this is future_timestamp");
+    static final Option MAX_LATENESS = Option.value(
+            "max-lateness", "DURATION", "7d", "an event time earlier than its arrival hour minus this is too_late");
 
-  static final Option LOOKBACK = Option.value("lookback", "DURATION", "7d", "incremental runs also list this far before the bookmark, for files added to older arrival hours");
+    static final Option LOOKBACK = Option.value(
+            "lookback",
+            "DURATION",
+            "7d",
+            "incremental runs also list this far before the bookmark, for files added to older arrival hours");
 
-  static final List<Option> CLEANSE = List.of(LAKE, FROM, TO, LOOKBACK, CATALOG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_LATENESS);
+    static final List<Option> CLEANSE =
+            List.of(LAKE, FROM, TO, LOOKBACK, CATALOG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_LATENESS);
 
-  static final Option EVENT_FROM = Option.value("from", "ISO", null, "also recompute the event hours from this time (inclusive); with --to. Default: only the buckets new cleanse runs touched");
-  static final Option EVENT_TO = Option.value("to", "ISO", null, "end of the recomputed event hours (exclusive); with --from");
+    static final Option EVENT_FROM = Option.value(
+            "from",
+            "ISO",
+            null,
+            "also recompute the event hours from this time (inclusive); with --to. Default: only the buckets new cleanse runs touched");
+    static final Option EVENT_TO =
+            Option.value("to", "ISO", null, "end of the recomputed event hours (exclusive); with --from");
 
-  static final List<Option> ROLLUP = List.of(LAKE, EVENT_FROM, EVENT_TO);
+    static final List<Option> ROLLUP = List.of(LAKE, EVENT_FROM, EVENT_TO);
 
-  static final Option METADATA = Option.value("metadata", "DIR", null, "registry snapshots: DIR/devices/YYYY-MM-DD.csv and DIR/locations/YYYY-MM-DD.csv (or .jsonl, optionally .gz)");
-  static final Option CDC = Option.value("cdc", "DIR", null, "DynamoDB-stream change records (JSON lines, as delivered through Kinesis), every .json/.jsonl/.gz file below DIR");
-  static final Option CDC_NULLS = Option.value("cdc-nulls", "keep|clear", "keep", "an explicit NULL in a later CDC image keeps the previous value (keep) or clears it (clear)");
+    static final Option METADATA = Option.value(
+            "metadata",
+            "DIR",
+            null,
+            "registry snapshots: DIR/devices/YYYY-MM-DD.csv and DIR/locations/YYYY-MM-DD.csv (or .jsonl, optionally .gz)");
+    static final Option CDC = Option.value(
+            "cdc",
+            "DIR",
+            null,
+            "DynamoDB-stream change records (JSON lines, as delivered through Kinesis), every .json/.jsonl/.gz file below DIR");
+    static final Option CDC_NULLS = Option.value(
+            "cdc-nulls",
+            "keep|clear",
+            "keep",
+            "an explicit NULL in a later CDC image keeps the previous value (keep) or clears it (clear)");
 
-  static final List<Option> DIMENSIONS = List.of(LAKE, METADATA, CDC, CDC_NULLS);
+    static final List<Option> DIMENSIONS = List.of(LAKE, METADATA, CDC, CDC_NULLS);
 
-  static final Option RUN_METADATA = Option.value("metadata", "DIR", null, "registry snapshots for the dimensions stage (default: LAKE/raw/registry when it exists)");
-  static final Option RUN_CDC = Option.value("cdc", "DIR", null, "CDC files for the dimensions stage (default: LAKE/raw/registry_cdc when it exists)");
+    static final Option RUN_METADATA = Option.value(
+            "metadata",
+            "DIR",
+            null,
+            "registry snapshots for the dimensions stage (default: LAKE/raw/registry when it exists)");
+    static final Option RUN_CDC = Option.value(
+            "cdc", "DIR", null, "CDC files for the dimensions stage (default: LAKE/raw/registry_cdc when it exists)");
 
-  static final Option WAREHOUSE = Option.value("warehouse", "URL|FILE", null, "jdbc:redshift://HOST:PORT/DB, jdbc:postgresql://HOST:PORT/DB, jdbc:duckdb:FILE or a DuckDB file (default: LAKE/warehouse.duckdb)");
-  static final Option DIALECT = Option.value("dialect", "NAME", null, "redshift, postgres or duckdb (default: from the URL; a PostgreSQL server behind the Redshift driver is postgres)");
-  static final Option STAGING = Option.value("staging", "URI", null, "staging files: s3://BUCKET/PREFIX for Redshift (required); a folder for DuckDB (default: the DuckDB file's path + .staging)");
-  static final Option IAM_ROLE = Option.value("iam-role", "ARN", null, "IAM role Redshift's COPY assumes (default: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment)");
-  static final Option PASSWORD_SECRET = Option.value("password-secret", "ID", null, "AWS Secrets Manager secret holding the password (default: " + dev.sensorhouse.warehouse.WarehouseTarget.PASSWORD_ENV + " from the environment)");
+    static final Option WAREHOUSE = Option.value(
+            "warehouse",
+            "URL|FILE",
+            null,
+            "jdbc:redshift://HOST:PORT/DB, jdbc:postgresql://HOST:PORT/DB, jdbc:duckdb:FILE or a DuckDB file (default: LAKE/warehouse.duckdb)");
+    static final Option DIALECT = Option.value(
+            "dialect",
+            "NAME",
+            null,
+            "redshift, postgres or duckdb (default: from the URL; a PostgreSQL server behind the Redshift driver is postgres)");
+    static final Option STAGING = Option.value(
+            "staging",
+            "URI",
+            null,
+            "staging files: s3://BUCKET/PREFIX for Redshift (required); a folder for DuckDB (default: the DuckDB file's path + .staging)");
+    static final Option IAM_ROLE = Option.value(
+            "iam-role",
+            "ARN",
+            null,
+            "IAM role Redshift's COPY assumes (default: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment)");
+    static final Option PASSWORD_SECRET = Option.value(
+            "password-secret",
+            "ID",
+            null,
+            "AWS Secrets Manager secret holding the password (default: "
+                    + dev.sensorhouse.warehouse.WarehouseTarget.PASSWORD_ENV + " from the environment)");
 
-  static final List<Option> LOAD_WAREHOUSE = List.of(LAKE, WAREHOUSE, DIALECT, STAGING, IAM_ROLE, PASSWORD_SECRET, CATALOG);
+    static final List<Option> LOAD_WAREHOUSE =
+            List.of(LAKE, WAREHOUSE, DIALECT, STAGING, IAM_ROLE, PASSWORD_SECRET, CATALOG);
 
-  static final List<Option> RUN =
-      java.util.stream.Stream.concat(CLEANSE.stream(), java.util.stream.Stream.of(RUN_METADATA, RUN_CDC, CDC_NULLS, WAREHOUSE, DIALECT, STAGING, IAM_ROLE, PASSWORD_SECRET)).toList();
+    static final List<Option> RUN = java.util.stream.Stream.concat(
+                    CLEANSE.stream(),
+                    java.util.stream.Stream.of(
+                            RUN_METADATA, RUN_CDC, CDC_NULLS, WAREHOUSE, DIALECT, STAGING, IAM_ROLE, PASSWORD_SECRET))
+            .toList();
 
-  /** The dimensions config; {@code defaults} also looks for the simulator's registry folders in the lake. */
-  static java.util.Optional<DimensionsConfig> dimensionsConfig(Options o, boolean defaults) {
-    String lake = lakeRoot(o);
-    java.util.Optional<String> metadata = o.optional("metadata");
-    java.util.Optional<String> cdc = o.optional("cdc");
-    if (defaults && metadata.isEmpty() && cdc.isEmpty()) {
-      metadata = java.util.Optional.of(lake + "/" + REGISTRY_SNAPSHOTS).filter(d -> !d.contains("://") ? Files.isDirectory(Path.of(d)) : true);
-      cdc = java.util.Optional.of(lake + "/" + REGISTRY_CDC).filter(d -> !d.contains("://") ? Files.isDirectory(Path.of(d)) : true);
-      if (metadata.isEmpty() && cdc.isEmpty()) {
-        return java.util.Optional.empty();
-      }
-    }
-    try {
-      for (java.util.Optional<String> dir : List.of(metadata, cdc)) {
-        if (dir.isPresent() && !dir.get().contains("://") && !Files.isDirectory(Path.of(dir.get()))) {
-          throw new IllegalArgumentException(dir.get() + " is not a directory");
+    /** The dimensions config; {@code defaults} also looks for the simulator's registry folders in the lake. */
+    static java.util.Optional<DimensionsConfig> dimensionsConfig(Options o, boolean defaults) {
+        String lake = lakeRoot(o);
+        java.util.Optional<String> metadata = o.optional("metadata");
+        java.util.Optional<String> cdc = o.optional("cdc");
+        if (defaults && metadata.isEmpty() && cdc.isEmpty()) {
+            metadata = java.util.Optional.of(lake + "/" + REGISTRY_SNAPSHOTS)
+                    .filter(d -> !d.contains("://") ? Files.isDirectory(Path.of(d)) : true);
+            cdc = java.util.Optional.of(lake + "/" + REGISTRY_CDC)
+                    .filter(d -> !d.contains("://") ? Files.isDirectory(Path.of(d)) : true);
+            if (metadata.isEmpty() && cdc.isEmpty()) {
+                return java.util.Optional.empty();
+            }
         }
-      }
-      return java.util.Optional.of(new DimensionsConfig(lake, metadata, cdc, NullRule.of(o.string("cdc-nulls"))));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("dimensions: " + e.getMessage(), e);
+        try {
+            for (java.util.Optional<String> dir : List.of(metadata, cdc)) {
+                if (dir.isPresent() && !dir.get().contains("://") && !Files.isDirectory(Path.of(dir.get()))) {
+                    throw new IllegalArgumentException(dir.get() + " is not a directory");
+                }
+            }
+            return java.util.Optional.of(new DimensionsConfig(lake, metadata, cdc, NullRule.of(o.string("cdc-nulls"))));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("dimensions: " + e.getMessage(), e);
+        }
     }
-  }
 
-  /** Where the simulator writes registry snapshots and CDC files, relative to the lake root. */
-  static final String REGISTRY_SNAPSHOTS = "raw/registry";
+    /** Where the simulator writes registry snapshots and CDC files, relative to the lake root. */
+    static final String REGISTRY_SNAPSHOTS = "raw/registry";
 
-  static final String REGISTRY_CDC = "raw/registry_cdc";
+    static final String REGISTRY_CDC = "raw/registry_cdc";
 
-  static RollupConfig rollupConfig(Options o) {
-    try {
-      return new RollupConfig(lakeRoot(o), o.instant("from"), o.instant("to"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("rollup: " + e.getMessage(), e);
+    static RollupConfig rollupConfig(Options o) {
+        try {
+            return new RollupConfig(lakeRoot(o), o.instant("from"), o.instant("to"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("rollup: " + e.getMessage(), e);
+        }
     }
-  }
 
-  static CleanseConfig cleanseConfig(Options o) {
-    MetricCatalog catalog;
-    try {
-      catalog = o.optional("metrics-catalog").map(f -> MetricCatalog.load(Path.of(f))).orElseGet(MetricCatalog::defaults);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("cleanse: " + e.getMessage(), e);
+    static CleanseConfig cleanseConfig(Options o) {
+        MetricCatalog catalog;
+        try {
+            catalog = o.optional("metrics-catalog")
+                    .map(f -> MetricCatalog.load(Path.of(f)))
+                    .orElseGet(MetricCatalog::defaults);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("cleanse: " + e.getMessage(), e);
+        }
+        try {
+            CleanseLimits limits = new CleanseLimits(
+                    o.integer("max-record-bytes"), o.duration("max-future-skew"), o.duration("max-lateness"));
+            return new CleanseConfig(
+                    lakeRoot(o), o.instant("from"), o.instant("to"), o.duration("lookback"), catalog, limits);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("cleanse: " + e.getMessage(), e);
+        }
     }
-    try {
-      CleanseLimits limits = new CleanseLimits(o.integer("max-record-bytes"), o.duration("max-future-skew"), o.duration("max-lateness"));
-      return new CleanseConfig(lakeRoot(o), o.instant("from"), o.instant("to"), o.duration("lookback"), catalog, limits);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("cleanse: " + e.getMessage(), e);
-    }
-  }
 
-  /** The --lake value, normalized. */
-  static String lakeRoot(Options o) {
-    return Lake.normalize(o.string("lake"));
-  }
-
-  /** Checks that an existing local lake can be read; remote lakes are checked by the job itself. */
-  static String existingLake(String command, Options o) {
-    String root = lakeRoot(o);
-    if (!root.contains("://")) {
-      Path p = Path.of(root);
-      if (!Files.isDirectory(p)) {
-        throw new UsageException(command + ": --lake " + root + " is not a directory (run 'sensorhouse simulate --lake " + o.string("lake") + "' to create one)");
-      }
-      if (!Files.isReadable(p) || !Files.isExecutable(p)) {
-        throw new UsageException(command + ": --lake " + root + " is not readable");
-      }
+    /** The --lake value, normalized. */
+    static String lakeRoot(Options o) {
+        return Lake.normalize(o.string("lake"));
     }
-    return root;
-  }
+
+    /** Checks that an existing local lake can be read; remote lakes are checked by the job itself. */
+    static String existingLake(String command, Options o) {
+        String root = lakeRoot(o);
+        if (!root.contains("://")) {
+            Path p = Path.of(root);
+            if (!Files.isDirectory(p)) {
+                throw new UsageException(
+                        command + ": --lake " + root + " is not a directory (run 'sensorhouse simulate --lake "
+                                + o.string("lake") + "' to create one)");
+            }
+            if (!Files.isReadable(p) || !Files.isExecutable(p)) {
+                throw new UsageException(command + ": --lake " + root + " is not readable");
+            }
+        }
+        return root;
+    }
 }

@@ -1,19 +1,18 @@
 package dev.sensorhouse.cli;
 
-import dev.sensorhouse.rollup.RollupConfig;
-import dev.sensorhouse.rollup.RollupResult;
-import dev.sensorhouse.warehouse.LoadResult;
-import dev.sensorhouse.warehouse.WarehouseConfig;
-import java.sql.Connection;
-
 import dev.sensorhouse.cleanse.CleanseConfig;
 import dev.sensorhouse.cleanse.CleanseResult;
+import dev.sensorhouse.rollup.RollupConfig;
+import dev.sensorhouse.rollup.RollupResult;
 import dev.sensorhouse.simulate.InjectionReport;
 import dev.sensorhouse.simulate.SimulateConfig;
 import dev.sensorhouse.simulate.Simulator;
+import dev.sensorhouse.warehouse.LoadResult;
+import dev.sensorhouse.warehouse.WarehouseConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,101 +24,115 @@ import java.util.List;
  * replaced when an earlier demo made it (it holds the {@value #MARKER} file).
  */
 final class DemoCommand implements Command {
-  static final String MARKER = ".sensorhouse-demo";
+    static final String MARKER = ".sensorhouse-demo";
 
-  @Override
-  public String name() {
-    return "demo";
-  }
+    @Override
+    public String name() {
+        return "demo";
+    }
 
-  @Override
-  public String summary() {
-    return "simulate one day of 200 devices into ./lake, run the batch stages on it, load the embedded warehouse and query it";
-  }
+    @Override
+    public String summary() {
+        return "simulate one day of 200 devices into ./lake, run the batch stages on it, load the embedded warehouse and query it";
+    }
 
-  @Override
-  public List<Option> options() {
-    return List.of(
-        Option.value("lake", "DIR", "./lake", "demo lake folder (replaced if an earlier demo made it)"),
-        Option.value("devices", "N", "200", "number of devices"),
-        Option.value("interval", "DURATION", "60s", "time between two readings of a device"),
-        Option.value("seed", "N", "42", "random seed"));
-  }
+    @Override
+    public List<Option> options() {
+        return List.of(
+                Option.value("lake", "DIR", "./lake", "demo lake folder (replaced if an earlier demo made it)"),
+                Option.value("devices", "N", "200", "number of devices"),
+                Option.value("interval", "DURATION", "60s", "time between two readings of a device"),
+                Option.value("seed", "N", "42", "random seed"));
+    }
 
-  @Override
-  public int run(Options o) throws Exception {
-    Path lake = Path.of(CommonOptions.lakeRoot(o));
-    freshLake(lake, name(), MARKER);
-    SimulateConfig sim =
-        new SimulateConfig(
-            lake.toString(), o.integer("devices"), SimulateConfig.DEFAULT_START, Duration.ofDays(1), o.duration("interval"),
-            SimulateConfig.Profile.AGRICULTURE, SimulateConfig.FaultLevel.DEFAULT, o.longValue("seed"), false, 1, true);
-    System.out.println("== simulate: " + sim.devices() + " devices, one day from " + sim.start() + ", default faults -> " + lake);
-    InjectionReport report = new Simulator(sim).run();
-    System.out.print(report.summary());
-    System.out.println();
-    System.out.println("== dimensions (registry CDC from " + CommonOptions.REGISTRY_CDC + ")");
-    dev.sensorhouse.dimensions.DimensionsResult dims =
-        DimensionsCommand.dimensions(
-            new dev.sensorhouse.dimensions.DimensionsConfig(
-                lake.toString(), java.util.Optional.empty(), java.util.Optional.of(lake.resolve(CommonOptions.REGISTRY_CDC).toString()),
-                dev.sensorhouse.dimensions.NullRule.KEEP),
-            "demo");
-    System.out.print(dims.summary());
-    System.out.println("== cleanse (incremental)");
-    CleanseResult result =
-        CleanseCommand.cleanse(CleanseConfig.incremental(lake.toString()), "demo");
-    System.out.print(result.summary());
-    System.out.println();
-    System.out.println("== rollup (incremental)");
-    RollupResult rolled = RollupCommand.rollup(RollupConfig.incremental(lake.toString()), "demo");
-    System.out.print(rolled.summary());
-    System.out.println();
-    WarehouseConfig config = LoadWarehouseCommand.config(Options.parse("load-warehouse", CommonOptions.LOAD_WAREHOUSE, new String[] {"--lake", lake.toString()}));
-    System.out.println("== load-warehouse (" + config.target() + ")");
-    LoadResult loaded = LoadWarehouseCommand.load(config);
-    System.out.print(loaded.summary());
-    try (Connection c = config.target().connect()) {
-      String device = QueryTable.firstValue(c, "SELECT MIN(device_id) FROM fact_reading_hourly WHERE metric = 'temperature'");
-      for (String name : List.of("daily_temperature_per_field", "live_hourly_device")) {
-        String sql = QueryTable.query(name);
+    @Override
+    public int run(Options o) throws Exception {
+        Path lake = Path.of(CommonOptions.lakeRoot(o));
+        freshLake(lake, name(), MARKER);
+        SimulateConfig sim = new SimulateConfig(
+                lake.toString(),
+                o.integer("devices"),
+                SimulateConfig.DEFAULT_START,
+                Duration.ofDays(1),
+                o.duration("interval"),
+                SimulateConfig.Profile.AGRICULTURE,
+                SimulateConfig.FaultLevel.DEFAULT,
+                o.longValue("seed"),
+                false,
+                1,
+                true);
+        System.out.println("== simulate: " + sim.devices() + " devices, one day from " + sim.start()
+                + ", default faults -> " + lake);
+        InjectionReport report = new Simulator(sim).run();
+        System.out.print(report.summary());
         System.out.println();
-        System.out.println(sql.strip());
-        System.out.print(QueryTable.run(c, sql, sql.contains("?") ? new String[] {device} : new String[0]));
-      }
+        System.out.println("== dimensions (registry CDC from " + CommonOptions.REGISTRY_CDC + ")");
+        dev.sensorhouse.dimensions.DimensionsResult dims = DimensionsCommand.dimensions(
+                new dev.sensorhouse.dimensions.DimensionsConfig(
+                        lake.toString(),
+                        java.util.Optional.empty(),
+                        java.util.Optional.of(
+                                lake.resolve(CommonOptions.REGISTRY_CDC).toString()),
+                        dev.sensorhouse.dimensions.NullRule.KEEP),
+                "demo");
+        System.out.print(dims.summary());
+        System.out.println("== cleanse (incremental)");
+        CleanseResult result = CleanseCommand.cleanse(CleanseConfig.incremental(lake.toString()), "demo");
+        System.out.print(result.summary());
+        System.out.println();
+        System.out.println("== rollup (incremental)");
+        RollupResult rolled = RollupCommand.rollup(RollupConfig.incremental(lake.toString()), "demo");
+        System.out.print(rolled.summary());
+        System.out.println();
+        WarehouseConfig config = LoadWarehouseCommand.config(Options.parse(
+                "load-warehouse", CommonOptions.LOAD_WAREHOUSE, new String[] {"--lake", lake.toString()}));
+        System.out.println("== load-warehouse (" + config.target() + ")");
+        LoadResult loaded = LoadWarehouseCommand.load(config);
+        System.out.print(loaded.summary());
+        try (Connection c = config.target().connect()) {
+            String device = QueryTable.firstValue(
+                    c, "SELECT MIN(device_id) FROM fact_reading_hourly WHERE metric = 'temperature'");
+            for (String name : List.of("daily_temperature_per_field", "live_hourly_device")) {
+                String sql = QueryTable.query(name);
+                System.out.println();
+                System.out.println(sql.strip());
+                System.out.print(QueryTable.run(c, sql, sql.contains("?") ? new String[] {device} : new String[0]));
+            }
+        }
+        System.out.println();
+        System.out.println("Next: ./sensorhouse status --lake " + lake);
+        return 0;
     }
-    System.out.println();
-    System.out.println("Next: ./sensorhouse status --lake " + lake);
-    return 0;
-  }
 
-  /**
-   * Empties a scratch lake an earlier run of {@code command} made (it holds {@code marker}); refuses
-   * to touch any other non-empty folder.
-   */
-  static void freshLake(Path lake, String command, String marker) throws IOException {
-    if (Files.exists(lake)) {
-      boolean empty;
-      try (var entries = Files.list(lake)) {
-        empty = entries.findAny().isEmpty();
-      }
-      if (!empty && !Files.exists(lake.resolve(marker))) {
-        throw new UsageException(command + ": " + lake + " exists and was not made by '" + command + "' (no " + marker + " file); choose another --lake or remove it");
-      }
-      deleteTree(lake);
+    /**
+     * Empties a scratch lake an earlier run of {@code command} made (it holds {@code marker}); refuses
+     * to touch any other non-empty folder.
+     */
+    static void freshLake(Path lake, String command, String marker) throws IOException {
+        if (Files.exists(lake)) {
+            boolean empty;
+            try (var entries = Files.list(lake)) {
+                empty = entries.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(lake.resolve(marker))) {
+                throw new UsageException(command + ": " + lake + " exists and was not made by '" + command + "' (no "
+                        + marker + " file); choose another --lake or remove it");
+            }
+            deleteTree(lake);
+        }
+        Files.createDirectories(lake);
+        Files.writeString(
+                lake.resolve(marker), "made by 'sensorhouse " + command + "'; the next run replaces this folder\n");
     }
-    Files.createDirectories(lake);
-    Files.writeString(lake.resolve(marker), "made by 'sensorhouse " + command + "'; the next run replaces this folder\n");
-  }
 
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
-    try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

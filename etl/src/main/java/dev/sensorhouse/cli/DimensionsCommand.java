@@ -9,35 +9,36 @@ import java.util.List;
 
 /** {@code sensorhouse dimensions}: registry snapshots and CDC to the SCD2 device and location dimensions. */
 final class DimensionsCommand implements Command {
-  @Override
-  public String name() {
-    return "dimensions";
-  }
-
-  @Override
-  public String summary() {
-    return "keep dims/device and dims/location (SCD type 2) from registry snapshots or DynamoDB-stream CDC; re-key the facts they change";
-  }
-
-  @Override
-  public List<Option> options() {
-    return CommonOptions.DIMENSIONS;
-  }
-
-  @Override
-  public int run(Options o) {
-    CommonOptions.existingLake(name(), o);
-    DimensionsResult result = dimensions(CommonOptions.dimensionsConfig(o, false).orElseThrow(), Main.argsOf(o));
-    System.out.print(result.summary());
-    return 0;
-  }
-
-  static DimensionsResult dimensions(DimensionsConfig config, String args) {
-    Lake lake = Lake.at(SparkSessions.getOrCreate("sensorhouse-dimensions"), config.lake());
-    try {
-      return new DimensionsJob(lake, config, args).run();
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("dimensions: " + e.getMessage(), e);
+    @Override
+    public String name() {
+        return "dimensions";
     }
-  }
+
+    @Override
+    public String summary() {
+        return "keep dims/device and dims/location (SCD type 2) from registry snapshots or DynamoDB-stream CDC; re-key the facts they change";
+    }
+
+    @Override
+    public List<Option> options() {
+        return CommonOptions.DIMENSIONS;
+    }
+
+    @Override
+    public int run(Options o) {
+        CommonOptions.existingLake(name(), o);
+        DimensionsResult result =
+                dimensions(CommonOptions.dimensionsConfig(o, false).orElseThrow(), Main.argsOf(o));
+        System.out.print(result.summary());
+        return 0;
+    }
+
+    static DimensionsResult dimensions(DimensionsConfig config, String args) {
+        Lake lake = Lake.at(SparkSessions.getOrCreate("sensorhouse-dimensions"), config.lake());
+        try {
+            return new DimensionsJob(lake, config, args).run();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("dimensions: " + e.getMessage(), e);
+        }
+    }
 }

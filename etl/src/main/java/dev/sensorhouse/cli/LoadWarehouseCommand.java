@@ -18,52 +18,60 @@ import java.util.Optional;
  * through staging tables, in one transaction.
  */
 final class LoadWarehouseCommand implements Command {
-  @Override
-  public String name() {
-    return "load-warehouse";
-  }
-
-  @Override
-  public String summary() {
-    return "load the lake into the warehouse star schema (incremental, one transaction; default: embedded DuckDB)";
-  }
-
-  @Override
-  public List<Option> options() {
-    return CommonOptions.LOAD_WAREHOUSE;
-  }
-
-  @Override
-  public int run(Options o) {
-    CommonOptions.existingLake(name(), o);
-    LoadResult result = load(config(o));
-    System.out.print(result.summary());
-    return 0;
-  }
-
-  static LoadResult load(WarehouseConfig config) {
-    Lake lake = Lake.at(SparkSessions.getOrCreate("sensorhouse-load-warehouse"), config.lake());
-    return new WarehouseLoad(lake, config).run();
-  }
-
-  /** The load's config from the options (usage errors name the option). */
-  static WarehouseConfig config(Options o) {
-    String lake = CommonOptions.lakeRoot(o);
-    try {
-      MetricCatalog catalog = o.optional("metrics-catalog").map(f -> MetricCatalog.load(Path.of(f))).orElseGet(MetricCatalog::defaults);
-      String url = o.optional("warehouse").orElseGet(() -> {
-        if (lake.contains("://")) {
-          throw new IllegalArgumentException("--warehouse is required when the lake is not a local folder");
-        }
-        return Path.of(lake, "warehouse.duckdb").toString();
-      });
-      WarehouseTarget target = WarehouseTarget.of(url, o.optional("dialect"), o.optional("password-secret"), System.getenv(), WarehouseTarget::secretsManager);
-      String staging = o.optional("staging").orElseGet(() -> WarehouseConfig.defaultStaging(target));
-      Optional<RedshiftCopy> copy =
-          target.dialect() == dev.sensorhouse.warehouse.Dialect.REDSHIFT ? Optional.of(RedshiftCopy.of(o.optional("iam-role"), System.getenv())) : Optional.empty();
-      return new WarehouseConfig(lake, target, staging, copy, catalog);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("load-warehouse: " + e.getMessage(), e);
+    @Override
+    public String name() {
+        return "load-warehouse";
     }
-  }
+
+    @Override
+    public String summary() {
+        return "load the lake into the warehouse star schema (incremental, one transaction; default: embedded DuckDB)";
+    }
+
+    @Override
+    public List<Option> options() {
+        return CommonOptions.LOAD_WAREHOUSE;
+    }
+
+    @Override
+    public int run(Options o) {
+        CommonOptions.existingLake(name(), o);
+        LoadResult result = load(config(o));
+        System.out.print(result.summary());
+        return 0;
+    }
+
+    static LoadResult load(WarehouseConfig config) {
+        Lake lake = Lake.at(SparkSessions.getOrCreate("sensorhouse-load-warehouse"), config.lake());
+        return new WarehouseLoad(lake, config).run();
+    }
+
+    /** The load's config from the options (usage errors name the option). */
+    static WarehouseConfig config(Options o) {
+        String lake = CommonOptions.lakeRoot(o);
+        try {
+            MetricCatalog catalog = o.optional("metrics-catalog")
+                    .map(f -> MetricCatalog.load(Path.of(f)))
+                    .orElseGet(MetricCatalog::defaults);
+            String url = o.optional("warehouse").orElseGet(() -> {
+                if (lake.contains("://")) {
+                    throw new IllegalArgumentException("--warehouse is required when the lake is not a local folder");
+                }
+                return Path.of(lake, "warehouse.duckdb").toString();
+            });
+            WarehouseTarget target = WarehouseTarget.of(
+                    url,
+                    o.optional("dialect"),
+                    o.optional("password-secret"),
+                    System.getenv(),
+                    WarehouseTarget::secretsManager);
+            String staging = o.optional("staging").orElseGet(() -> WarehouseConfig.defaultStaging(target));
+            Optional<RedshiftCopy> copy = target.dialect() == dev.sensorhouse.warehouse.Dialect.REDSHIFT
+                    ? Optional.of(RedshiftCopy.of(o.optional("iam-role"), System.getenv()))
+                    : Optional.empty();
+            return new WarehouseConfig(lake, target, staging, copy, catalog);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("load-warehouse: " + e.getMessage(), e);
+        }
+    }
 }

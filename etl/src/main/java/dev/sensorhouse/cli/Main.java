@@ -13,97 +13,114 @@ import java.util.Map;
  * {@code --command NAME}) and Airflow tasks. Exit codes: 0 success, 1 job failure, 2 usage error.
  */
 public final class Main {
-  static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+    static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
-  static {
-    for (Command c : List.<Command>of(new SimulateCommand(), new CleanseCommand(), new DimensionsCommand(), new RollupCommand(), new LoadWarehouseCommand(), new RunCommand(), new StatusCommand(), new DemoCommand(), new BenchCommand(), new DimensionsBenchCommand(), new WarehouseBenchCommand())) {
-      COMMANDS.put(c.name(), c);
-    }
-  }
-
-  private Main() {}
-
-  public static void main(String[] args) {
-    int code = run(args);
-    System.out.flush();
-    System.err.flush();
-    System.exit(code);
-  }
-
-  /** Runs a command line and returns its exit code (tests call this without exiting the JVM). */
-  public static int run(String[] args) {
-    String[] rest = args;
-    String name = null;
-    if (rest.length > 0 && !rest[0].startsWith("--")) {
-      name = rest[0];
-      rest = Arrays.copyOfRange(rest, 1, rest.length);
-    } else {
-      for (int i = 0; i + 1 < rest.length; i++) {
-        if (rest[i].equals("--command")) {
-          name = rest[i + 1];
-          String[] without = new String[rest.length - 2];
-          System.arraycopy(rest, 0, without, 0, i);
-          System.arraycopy(rest, i + 2, without, i, rest.length - i - 2);
-          rest = without;
-          break;
+    static {
+        for (Command c : List.<Command>of(
+                new SimulateCommand(),
+                new CleanseCommand(),
+                new DimensionsCommand(),
+                new RollupCommand(),
+                new LoadWarehouseCommand(),
+                new RunCommand(),
+                new StatusCommand(),
+                new DemoCommand(),
+                new BenchCommand(),
+                new DimensionsBenchCommand(),
+                new WarehouseBenchCommand())) {
+            COMMANDS.put(c.name(), c);
         }
-      }
     }
-    if (name == null || name.equals("help") || name.equals("--help") || name.equals("-h")) {
-      boolean asked = name != null || Arrays.asList(args).contains("--help");
-      (asked ? System.out : System.err).print(help());
-      return asked ? 0 : 2;
-    }
-    Command command = COMMANDS.get(name);
-    if (command == null) {
-      System.err.println("sensorhouse: unknown command '" + name + "'; commands: " + String.join(", ", COMMANDS.keySet()));
-      return 2;
-    }
-    if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
-      System.out.print(help(command));
-      return 0;
-    }
-    try {
-      return command.run(Options.parse(name, command.options(), rest));
-    } catch (UsageException e) {
-      System.err.println("sensorhouse " + e.getMessage());
-      return 2;
-    } catch (JobFailedException e) {
-      System.err.println("sensorhouse " + name + ": FAILED: " + e.getMessage());
-      return 1;
-    } catch (Exception e) {
-      System.err.println("sensorhouse " + name + ": FAILED: " + e);
-      e.printStackTrace(System.err);
-      return 1;
-    }
-  }
 
-  /** The options as given (for the audit row), with nothing secret in them. */
-  static String argsOf(Options o) {
-    return o.toString();
-  }
+    private Main() {}
 
-  static String help() {
-    StringBuilder s = new StringBuilder();
-    s.append("usage: sensorhouse <command> [--option value]...\n\n");
-    s.append("Sensorhouse: IoT sensor data from a raw JSON zone to cleansed and aggregated Delta tables.\n\n");
-    s.append("commands:\n");
-    COMMANDS.values().forEach(c -> s.append(String.format(Locale.ROOT, "  %-16s %s%n", c.name(), c.summary())));
-    s.append("\n'sensorhouse <command> --help' lists a command's options with their defaults.\n");
-    s.append("Exit codes: 0 success, 1 job failure, 2 usage error.\n");
-    return s.toString();
-  }
-
-  static String help(Command c) {
-    StringBuilder s = new StringBuilder();
-    s.append("usage: sensorhouse ").append(c.name()).append(" [options]\n\n").append(c.summary()).append("\n\noptions:\n");
-    for (Option o : c.options()) {
-      String left = "--" + o.name() + (o.flag() ? "" : " " + o.valueName());
-      String dflt = o.defaultValue() == null ? "" : o.flag() ? " (flag)" : " (default: " + o.defaultValue() + ")";
-      s.append(String.format(Locale.ROOT, "  %-34s %s%s%n", left, o.description(), dflt));
+    public static void main(String[] args) {
+        int code = run(args);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
     }
-    s.append(String.format(Locale.ROOT, "  %-34s %s%n", "--help", "print this help"));
-    s.append("\nOptions may also be written --name=value; AWS Glue's own job arguments (--JOB_NAME, --TempDir, ...) are ignored.\n");
-    return s.toString();
-  }
+
+    /** Runs a command line and returns its exit code (tests call this without exiting the JVM). */
+    public static int run(String[] args) {
+        String[] rest = args;
+        String name = null;
+        if (rest.length > 0 && !rest[0].startsWith("--")) {
+            name = rest[0];
+            rest = Arrays.copyOfRange(rest, 1, rest.length);
+        } else {
+            for (int i = 0; i + 1 < rest.length; i++) {
+                if (rest[i].equals("--command")) {
+                    name = rest[i + 1];
+                    String[] without = new String[rest.length - 2];
+                    System.arraycopy(rest, 0, without, 0, i);
+                    System.arraycopy(rest, i + 2, without, i, rest.length - i - 2);
+                    rest = without;
+                    break;
+                }
+            }
+        }
+        if (name == null || name.equals("help") || name.equals("--help") || name.equals("-h")) {
+            boolean asked = name != null || Arrays.asList(args).contains("--help");
+            (asked ? System.out : System.err).print(help());
+            return asked ? 0 : 2;
+        }
+        Command command = COMMANDS.get(name);
+        if (command == null) {
+            System.err.println(
+                    "sensorhouse: unknown command '" + name + "'; commands: " + String.join(", ", COMMANDS.keySet()));
+            return 2;
+        }
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            System.out.print(help(command));
+            return 0;
+        }
+        try {
+            return command.run(Options.parse(name, command.options(), rest));
+        } catch (UsageException e) {
+            System.err.println("sensorhouse " + e.getMessage());
+            return 2;
+        } catch (JobFailedException e) {
+            System.err.println("sensorhouse " + name + ": FAILED: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            System.err.println("sensorhouse " + name + ": FAILED: " + e);
+            e.printStackTrace(System.err);
+            return 1;
+        }
+    }
+
+    /** The options as given (for the audit row), with nothing secret in them. */
+    static String argsOf(Options o) {
+        return o.toString();
+    }
+
+    static String help() {
+        StringBuilder s = new StringBuilder();
+        s.append("usage: sensorhouse <command> [--option value]...\n\n");
+        s.append("Sensorhouse: IoT sensor data from a raw JSON zone to cleansed and aggregated Delta tables.\n\n");
+        s.append("commands:\n");
+        COMMANDS.values().forEach(c -> s.append(String.format(Locale.ROOT, "  %-16s %s%n", c.name(), c.summary())));
+        s.append("\n'sensorhouse <command> --help' lists a command's options with their defaults.\n");
+        s.append("Exit codes: 0 success, 1 job failure, 2 usage error.\n");
+        return s.toString();
+    }
+
+    static String help(Command c) {
+        StringBuilder s = new StringBuilder();
+        s.append("usage: sensorhouse ")
+                .append(c.name())
+                .append(" [options]\n\n")
+                .append(c.summary())
+                .append("\n\noptions:\n");
+        for (Option o : c.options()) {
+            String left = "--" + o.name() + (o.flag() ? "" : " " + o.valueName());
+            String dflt = o.defaultValue() == null ? "" : o.flag() ? " (flag)" : " (default: " + o.defaultValue() + ")";
+            s.append(String.format(Locale.ROOT, "  %-34s %s%s%n", left, o.description(), dflt));
+        }
+        s.append(String.format(Locale.ROOT, "  %-34s %s%n", "--help", "print this help"));
+        s.append(
+                "\nOptions may also be written --name=value; AWS Glue's own job arguments (--JOB_NAME, --TempDir, ...) are ignored.\n");
+        return s.toString();
+    }
 }

@@ -25,163 +25,171 @@ import java.util.TreeMap;
  * <p>A conversion is {@code canonical = (value + offset) * scale}.
  */
 public final class MetricCatalog implements Serializable {
-  private static final long serialVersionUID = 1L;
-  public static final String DEFAULT_RESOURCE = "sensorhouse/schemas/metric-catalog.json";
+    private static final long serialVersionUID = 1L;
+    public static final String DEFAULT_RESOURCE = "sensorhouse/schemas/metric-catalog.json";
 
-  /** One accepted unit's conversion to the canonical unit. */
-  public record Conversion(double offset, double scale) implements Serializable {
-    public double toCanonical(double value) {
-      return (value + offset) * scale;
+    /** One accepted unit's conversion to the canonical unit. */
+    public record Conversion(double offset, double scale) implements Serializable {
+        public double toCanonical(double value) {
+            return (value + offset) * scale;
+        }
     }
-  }
 
-  /** One metric of the catalog; {@code alertLow} and {@code alertHigh} are null when not set. */
-  public record Metric(
-      String name,
-      String profile,
-      String unit,
-      double min,
-      double max,
-      Double alertLow,
-      Double alertHigh,
-      Map<String, Conversion> units)
-      implements Serializable {}
+    /** One metric of the catalog; {@code alertLow} and {@code alertHigh} are null when not set. */
+    public record Metric(
+            String name,
+            String profile,
+            String unit,
+            double min,
+            double max,
+            Double alertLow,
+            Double alertHigh,
+            Map<String, Conversion> units)
+            implements Serializable {}
 
-  private final Map<String, Metric> metrics;
-  private final String fingerprint;
+    private final Map<String, Metric> metrics;
+    private final String fingerprint;
 
-  private MetricCatalog(Map<String, Metric> metrics, String fingerprint) {
-    this.metrics = metrics;
-    this.fingerprint = fingerprint;
-  }
-
-  /** The catalog shipped in {@code schemas/}. */
-  public static MetricCatalog defaults() {
-    try (InputStream in = MetricCatalog.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("the default metric catalog " + DEFAULT_RESOURCE + " is not on the classpath");
-      }
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:" + DEFAULT_RESOURCE);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the default metric catalog", e);
+    private MetricCatalog(Map<String, Metric> metrics, String fingerprint) {
+        this.metrics = metrics;
+        this.fingerprint = fingerprint;
     }
-  }
 
-  /** Reads a catalog file; any problem is an {@link IllegalArgumentException} naming the file and the fault. */
-  public static MetricCatalog load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--metrics-catalog " + file + " cannot be read: " + e.getMessage(), e);
+    /** The catalog shipped in {@code schemas/}. */
+    public static MetricCatalog defaults() {
+        try (InputStream in = MetricCatalog.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(
+                        "the default metric catalog " + DEFAULT_RESOURCE + " is not on the classpath");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:" + DEFAULT_RESOURCE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the default metric catalog", e);
+        }
     }
-    return parse(text, file.toString());
-  }
 
-  /** Parses catalog JSON; {@code source} names it in error messages. */
-  public static MetricCatalog parse(String json, String source) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(json);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("metric catalog " + source + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+    /** Reads a catalog file; any problem is an {@link IllegalArgumentException} naming the file and the fault. */
+    public static MetricCatalog load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--metrics-catalog " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
     }
-    JsonNode metricsNode = root == null ? null : root.get("metrics");
-    if (metricsNode == null || !metricsNode.isObject() || metricsNode.isEmpty()) {
-      throw new IllegalArgumentException("metric catalog " + source + " must have a non-empty object \"metrics\"");
-    }
-    Map<String, Metric> metrics = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = metricsNode.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      metrics.put(e.getKey(), metric(e.getKey(), e.getValue(), source));
-    }
-    return new MetricCatalog(Map.copyOf(metrics), sha256(json));
-  }
 
-  private static Metric metric(String name, JsonNode node, String source) {
-    String where = "metric catalog " + source + ", metric \"" + name + "\"";
-    if (!node.isObject()) {
-      throw new IllegalArgumentException(where + " must be an object");
+    /** Parses catalog JSON; {@code source} names it in error messages. */
+    public static MetricCatalog parse(String json, String source) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "metric catalog " + source + " is not valid JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    e);
+        }
+        JsonNode metricsNode = root == null ? null : root.get("metrics");
+        if (metricsNode == null || !metricsNode.isObject() || metricsNode.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "metric catalog " + source + " must have a non-empty object \"metrics\"");
+        }
+        Map<String, Metric> metrics = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = metricsNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            metrics.put(e.getKey(), metric(e.getKey(), e.getValue(), source));
+        }
+        return new MetricCatalog(Map.copyOf(metrics), sha256(json));
     }
-    String unit = requiredText(node, "unit", where);
-    double min = requiredNumber(node, "min", where);
-    double max = requiredNumber(node, "max", where);
-    if (!(min <= max)) {
-      throw new IllegalArgumentException(where + ": min " + min + " is greater than max " + max);
-    }
-    Map<String, Conversion> units = new TreeMap<>();
-    units.put(unit, new Conversion(0, 1));
-    JsonNode unitsNode = node.path("units");
-    if (!unitsNode.isMissingNode() && !unitsNode.isObject()) {
-      throw new IllegalArgumentException(where + ": \"units\" must be an object of unit -> {offset, scale}");
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = unitsNode.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> u = it.next();
-      JsonNode c = u.getValue();
-      if (!c.isObject()) {
-        throw new IllegalArgumentException(where + ": unit \"" + u.getKey() + "\" must be an object {offset, scale}");
-      }
-      double offset = optionalNumber(c, "offset", where).orElse(0.0);
-      double scale = optionalNumber(c, "scale", where).orElse(1.0);
-      if (scale == 0) {
-        throw new IllegalArgumentException(where + ": unit \"" + u.getKey() + "\" has scale 0");
-      }
-      units.put(u.getKey(), new Conversion(offset, scale));
-    }
-    return new Metric(
-        name,
-        node.path("profile").asText(""),
-        unit,
-        min,
-        max,
-        optionalNumber(node, "alert_low", where).orElse(null),
-        optionalNumber(node, "alert_high", where).orElse(null),
-        Map.copyOf(units));
-  }
 
-  private static String requiredText(JsonNode node, String field, String where) {
-    JsonNode v = node.get(field);
-    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-      throw new IllegalArgumentException(where + ": \"" + field + "\" is required and must be a non-empty string");
+    private static Metric metric(String name, JsonNode node, String source) {
+        String where = "metric catalog " + source + ", metric \"" + name + "\"";
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(where + " must be an object");
+        }
+        String unit = requiredText(node, "unit", where);
+        double min = requiredNumber(node, "min", where);
+        double max = requiredNumber(node, "max", where);
+        if (!(min <= max)) {
+            throw new IllegalArgumentException(where + ": min " + min + " is greater than max " + max);
+        }
+        Map<String, Conversion> units = new TreeMap<>();
+        units.put(unit, new Conversion(0, 1));
+        JsonNode unitsNode = node.path("units");
+        if (!unitsNode.isMissingNode() && !unitsNode.isObject()) {
+            throw new IllegalArgumentException(where + ": \"units\" must be an object of unit -> {offset, scale}");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = unitsNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> u = it.next();
+            JsonNode c = u.getValue();
+            if (!c.isObject()) {
+                throw new IllegalArgumentException(
+                        where + ": unit \"" + u.getKey() + "\" must be an object {offset, scale}");
+            }
+            double offset = optionalNumber(c, "offset", where).orElse(0.0);
+            double scale = optionalNumber(c, "scale", where).orElse(1.0);
+            if (scale == 0) {
+                throw new IllegalArgumentException(where + ": unit \"" + u.getKey() + "\" has scale 0");
+            }
+            units.put(u.getKey(), new Conversion(offset, scale));
+        }
+        return new Metric(
+                name,
+                node.path("profile").asText(""),
+                unit,
+                min,
+                max,
+                optionalNumber(node, "alert_low", where).orElse(null),
+                optionalNumber(node, "alert_high", where).orElse(null),
+                Map.copyOf(units));
     }
-    return v.asText();
-  }
 
-  private static double requiredNumber(JsonNode node, String field, String where) {
-    return optionalNumber(node, field, where)
-        .orElseThrow(() -> new IllegalArgumentException(where + ": \"" + field + "\" is required and must be a number"));
-  }
-
-  private static Optional<Double> optionalNumber(JsonNode node, String field, String where) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return Optional.empty();
+    private static String requiredText(JsonNode node, String field, String where) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw new IllegalArgumentException(
+                    where + ": \"" + field + "\" is required and must be a non-empty string");
+        }
+        return v.asText();
     }
-    if (!v.isNumber()) {
-      throw new IllegalArgumentException(where + ": \"" + field + "\" must be a number, got " + v);
+
+    private static double requiredNumber(JsonNode node, String field, String where) {
+        return optionalNumber(node, field, where)
+                .orElseThrow(() ->
+                        new IllegalArgumentException(where + ": \"" + field + "\" is required and must be a number"));
     }
-    return Optional.of(v.asDouble());
-  }
 
-  private static String sha256(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    private static Optional<Double> optionalNumber(JsonNode node, String field, String where) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException(where + ": \"" + field + "\" must be a number, got " + v);
+        }
+        return Optional.of(v.asDouble());
     }
-  }
 
-  public Optional<Metric> metric(String name) {
-    return Optional.ofNullable(metrics.get(name));
-  }
+    private static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
-  public Map<String, Metric> metrics() {
-    return metrics;
-  }
+    public Optional<Metric> metric(String name) {
+        return Optional.ofNullable(metrics.get(name));
+    }
 
-  /** SHA-256 of the catalog text: part of a run's identity, so a catalog change gives new run ids. */
-  public String fingerprint() {
-    return fingerprint;
-  }
+    public Map<String, Metric> metrics() {
+        return metrics;
+    }
+
+    /** SHA-256 of the catalog text: part of a run's identity, so a catalog change gives new run ids. */
+    public String fingerprint() {
+        return fingerprint;
+    }
 }

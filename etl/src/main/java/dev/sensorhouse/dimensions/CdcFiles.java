@@ -32,70 +32,71 @@ import java.util.List;
  * the compact JSON of the same value (strings, key order and number digits kept; whitespace gone).
  */
 public final class CdcFiles {
-  /** Reads one value from a stream of several: trailing tokens are the next element, not an error. */
-  private static final ObjectReader ELEMENT = DynamoDbJson.JSON.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Reads one value from a stream of several: trailing tokens are the next element, not an error. */
+    private static final ObjectReader ELEMENT =
+            DynamoDbJson.JSON.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  private CdcFiles() {}
+    private CdcFiles() {}
 
-  /** One record of a file: the 1-based line it starts on and its JSON text. */
-  public record NumberedRecord(long line, String text) {}
+    /** One record of a file: the 1-based line it starts on and its JSON text. */
+    public record NumberedRecord(long line, String text) {}
 
-  /** The records of one file's text, in file order. */
-  public static List<NumberedRecord> records(String content) {
-    String text = content.startsWith("\uFEFF") ? content.substring(1) : content;
-    List<String> lines = text.lines().toList();
-    for (String line : lines) {
-      if (line.isBlank()) {
-        continue;
-      }
-      String first = line.trim();
-      if (first.equals("{") || first.equals("[")) {
-        List<NumberedRecord> document = document(text);
-        if (document != null) {
-          return document;
+    /** The records of one file's text, in file order. */
+    public static List<NumberedRecord> records(String content) {
+        String text = content.startsWith("\uFEFF") ? content.substring(1) : content;
+        List<String> lines = text.lines().toList();
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String first = line.trim();
+            if (first.equals("{") || first.equals("[")) {
+                List<NumberedRecord> document = document(text);
+                if (document != null) {
+                    return document;
+                }
+            }
+            break;
         }
-      }
-      break;
+        List<NumberedRecord> out = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                out.add(new NumberedRecord(i + 1L, lines.get(i)));
+            }
+        }
+        return out;
     }
-    List<NumberedRecord> out = new ArrayList<>(lines.size());
-    for (int i = 0; i < lines.size(); i++) {
-      if (!lines.get(i).isBlank()) {
-        out.add(new NumberedRecord(i + 1L, lines.get(i)));
-      }
-    }
-    return out;
-  }
 
-  /** The records of a whole-text JSON document (an object or an array of values), or null if it does not parse. */
-  private static List<NumberedRecord> document(String text) {
-    List<NumberedRecord> out = new ArrayList<>();
-    try (JsonParser p = ELEMENT.createParser(text)) {
-      JsonToken token = p.nextToken();
-      if (token == JsonToken.START_OBJECT) {
-        out.add(element(p));
-      } else if (token == JsonToken.START_ARRAY) {
-        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-          if (token == null) {
+    /** The records of a whole-text JSON document (an object or an array of values), or null if it does not parse. */
+    private static List<NumberedRecord> document(String text) {
+        List<NumberedRecord> out = new ArrayList<>();
+        try (JsonParser p = ELEMENT.createParser(text)) {
+            JsonToken token = p.nextToken();
+            if (token == JsonToken.START_OBJECT) {
+                out.add(element(p));
+            } else if (token == JsonToken.START_ARRAY) {
+                while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (token == null) {
+                        return null;
+                    }
+                    out.add(element(p));
+                }
+            } else {
+                return null;
+            }
+            if (p.nextToken() != null) {
+                return null;
+            }
+        } catch (IOException e) {
             return null;
-          }
-          out.add(element(p));
         }
-      } else {
-        return null;
-      }
-      if (p.nextToken() != null) {
-        return null;
-      }
-    } catch (IOException e) {
-      return null;
+        return out;
     }
-    return out;
-  }
 
-  /** The value starting at the parser's current token, with its line. */
-  private static NumberedRecord element(JsonParser p) throws IOException {
-    long line = p.currentTokenLocation().getLineNr();
-    JsonNode value = ELEMENT.readTree(p);
-    return new NumberedRecord(line, value.toString());
-  }
+    /** The value starting at the parser's current token, with its line. */
+    private static NumberedRecord element(JsonParser p) throws IOException {
+        long line = p.currentTokenLocation().getLineNr();
+        JsonNode value = ELEMENT.readTree(p);
+        return new NumberedRecord(line, value.toString());
+    }
 }

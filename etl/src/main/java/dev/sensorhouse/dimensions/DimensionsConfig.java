@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param nulls what an explicit NULL in a CDC image does; default {@link NullRule#KEEP}
  */
 public record DimensionsConfig(String lake, Optional<String> metadata, Optional<String> cdc, NullRule nulls) {
-  public DimensionsConfig {
-    if (metadata.isEmpty() && cdc.isEmpty()) {
-      throw new IllegalArgumentException("give --metadata DIR (registry snapshots) or --cdc DIR (DynamoDB-stream change records), or both");
+    public DimensionsConfig {
+        if (metadata.isEmpty() && cdc.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "give --metadata DIR (registry snapshots) or --cdc DIR (DynamoDB-stream change records), or both");
+        }
     }
-  }
 }

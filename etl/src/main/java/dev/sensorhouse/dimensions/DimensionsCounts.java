@@ -15,48 +15,50 @@ import java.util.TreeMap;
  * uses {@code changesStored - snapshotDeletes - reassertions}.
  */
 public record DimensionsCounts(
-    long files,
-    long recordsIn,
-    long changesParsed,
-    long recordsQuarantined,
-    long duplicates,
-    long snapshotRowsUnchanged,
-    long changesStored,
-    long snapshotDeletes,
-    long reassertions,
-    long itemsTouched,
-    long deviceVersionsWritten,
-    long deviceVersionsDeleted,
-    long locationVersionsWritten,
-    long locationVersionsDeleted,
-    long factRowsRekeyed,
-    Map<String, Long> quarantinedByReason) {
+        long files,
+        long recordsIn,
+        long changesParsed,
+        long recordsQuarantined,
+        long duplicates,
+        long snapshotRowsUnchanged,
+        long changesStored,
+        long snapshotDeletes,
+        long reassertions,
+        long itemsTouched,
+        long deviceVersionsWritten,
+        long deviceVersionsDeleted,
+        long locationVersionsWritten,
+        long locationVersionsDeleted,
+        long factRowsRekeyed,
+        Map<String, Long> quarantinedByReason) {
 
-  public static final DimensionsCounts NONE = new DimensionsCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+    public static final DimensionsCounts NONE =
+            new DimensionsCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
-  public boolean reconciles() {
-    return recordsIn == changesParsed + recordsQuarantined
-        && changesParsed == (changesStored - snapshotDeletes - reassertions) + duplicates + snapshotRowsUnchanged;
-  }
+    public boolean reconciles() {
+        return recordsIn == changesParsed + recordsQuarantined
+                && changesParsed
+                        == (changesStored - snapshotDeletes - reassertions) + duplicates + snapshotRowsUnchanged;
+    }
 
-  public Map<String, Long> asMap() {
-    Map<String, Long> m = new LinkedHashMap<>();
-    m.put("files", files);
-    m.put("records_in", recordsIn);
-    m.put("changes_parsed", changesParsed);
-    m.put("records_quarantined", recordsQuarantined);
-    m.put("duplicates", duplicates);
-    m.put("snapshot_rows_unchanged", snapshotRowsUnchanged);
-    m.put("changes_stored", changesStored);
-    m.put("snapshot_deletes", snapshotDeletes);
-    m.put("reassertions", reassertions);
-    m.put("items_touched", itemsTouched);
-    m.put("device_versions_written", deviceVersionsWritten);
-    m.put("device_versions_deleted", deviceVersionsDeleted);
-    m.put("location_versions_written", locationVersionsWritten);
-    m.put("location_versions_deleted", locationVersionsDeleted);
-    m.put("fact_rows_rekeyed", factRowsRekeyed);
-    new TreeMap<>(quarantinedByReason).forEach((reason, n) -> m.put("quarantined." + reason, n));
-    return m;
-  }
+    public Map<String, Long> asMap() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("files", files);
+        m.put("records_in", recordsIn);
+        m.put("changes_parsed", changesParsed);
+        m.put("records_quarantined", recordsQuarantined);
+        m.put("duplicates", duplicates);
+        m.put("snapshot_rows_unchanged", snapshotRowsUnchanged);
+        m.put("changes_stored", changesStored);
+        m.put("snapshot_deletes", snapshotDeletes);
+        m.put("reassertions", reassertions);
+        m.put("items_touched", itemsTouched);
+        m.put("device_versions_written", deviceVersionsWritten);
+        m.put("device_versions_deleted", deviceVersionsDeleted);
+        m.put("location_versions_written", locationVersionsWritten);
+        m.put("location_versions_deleted", locationVersionsDeleted);
+        m.put("fact_rows_rekeyed", factRowsRekeyed);
+        new TreeMap<>(quarantinedByReason).forEach((reason, n) -> m.put("quarantined." + reason, n));
+        return m;
+    }
 }

@@ -9,20 +9,20 @@ import java.util.Locale;
  * {@code NULL} clear it (an absent attribute still keeps its value).
  */
 public enum NullRule {
-  KEEP,
-  CLEAR;
+    KEEP,
+    CLEAR;
 
-  public String code() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
-  /** Parses an option value; the error names {@code --cdc-nulls}. */
-  public static NullRule of(String text) {
-    for (NullRule r : values()) {
-      if (r.code().equalsIgnoreCase(text)) {
-        return r;
-      }
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
     }
-    throw new IllegalArgumentException("--cdc-nulls: expected keep or clear, got \"" + text + "\"");
-  }
+
+    /** Parses an option value; the error names {@code --cdc-nulls}. */
+    public static NullRule of(String text) {
+        for (NullRule r : values()) {
+            if (r.code().equalsIgnoreCase(text)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("--cdc-nulls: expected keep or clear, got \"" + text + "\"");
+    }
 }

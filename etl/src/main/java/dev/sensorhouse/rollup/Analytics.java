@@ -29,51 +29,51 @@ import org.apache.spark.sql.Row;
  * rebind them, so run a query right after creating its Analytics.
  */
 public final class Analytics {
-  public static final double KM_PER_MILE = 1.609344;
+    public static final double KM_PER_MILE = 1.609344;
 
-  private final Lake lake;
-  private final MetricCatalog catalog;
+    private final Lake lake;
+    private final MetricCatalog catalog;
 
-  public Analytics(Lake lake, MetricCatalog catalog) {
-    this.lake = lake;
-    this.catalog = catalog;
-  }
-
-  /** device_id, day, temperature_min, temperature_avg, temperature_max, readings. */
-  public Dataset<Row> dailyTemperature() {
-    return query("daily_temperature", Map.of());
-  }
-
-  /** device_id, year, rapid_accelerations, acceleration_readings. */
-  public Dataset<Row> rapidAccelerations() {
-    double threshold =
-        catalog.metric("acceleration").map(MetricCatalog.Metric::alertHigh)
-            .orElseThrow(() -> new IllegalStateException("the metric catalog has no alert_high for acceleration"));
-    return query("rapid_accelerations", Map.of("threshold", threshold));
-  }
-
-  /** device_id, year, miles, days_with_readings. */
-  public Dataset<Row> milesDriven() {
-    return query("miles_driven", Map.of("km_per_mile", KM_PER_MILE));
-  }
-
-  /** The text of {@code sensorhouse/analytics/NAME.sql}. */
-  public static String sql(String name) {
-    String resource = "sensorhouse/analytics/" + name + ".sql";
-    try (InputStream in = Analytics.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("query " + resource + " is not on the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + resource, e);
+    public Analytics(Lake lake, MetricCatalog catalog) {
+        this.lake = lake;
+        this.catalog = catalog;
     }
-  }
 
-  private Dataset<Row> query(String name, Map<String, Object> parameters) {
-    lake.readingsDaily().read().createOrReplaceTempView("readings_daily");
-    lake.readingsHourly().read().createOrReplaceTempView("readings_hourly");
-    lake.cleansedReadings().read().createOrReplaceTempView("readings");
-    return lake.spark().sql(sql(name), parameters);
-  }
+    /** device_id, day, temperature_min, temperature_avg, temperature_max, readings. */
+    public Dataset<Row> dailyTemperature() {
+        return query("daily_temperature", Map.of());
+    }
+
+    /** device_id, year, rapid_accelerations, acceleration_readings. */
+    public Dataset<Row> rapidAccelerations() {
+        double threshold = catalog.metric("acceleration")
+                .map(MetricCatalog.Metric::alertHigh)
+                .orElseThrow(() -> new IllegalStateException("the metric catalog has no alert_high for acceleration"));
+        return query("rapid_accelerations", Map.of("threshold", threshold));
+    }
+
+    /** device_id, year, miles, days_with_readings. */
+    public Dataset<Row> milesDriven() {
+        return query("miles_driven", Map.of("km_per_mile", KM_PER_MILE));
+    }
+
+    /** The text of {@code sensorhouse/analytics/NAME.sql}. */
+    public static String sql(String name) {
+        String resource = "sensorhouse/analytics/" + name + ".sql";
+        try (InputStream in = Analytics.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("query " + resource + " is not on the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+    }
+
+    private Dataset<Row> query(String name, Map<String, Object> parameters) {
+        lake.readingsDaily().read().createOrReplaceTempView("readings_daily");
+        lake.readingsHourly().read().createOrReplaceTempView("readings_hourly");
+        lake.cleansedReadings().read().createOrReplaceTempView("readings");
+        return lake.spark().sql(sql(name), parameters);
+    }
 }

@@ -9,20 +9,26 @@ import java.util.Map;
  * gone; {@code daysTouched} counts (device, metric, day) buckets recomputed.
  */
 public record RollupCounts(
-    long cleanseRuns, long readingsRead, long bucketsTouched, long hourlyRowsWritten, long hourlyRowsDeleted,
-    long daysTouched, long dailyRowsWritten, long dailyRowsDeleted) {
-  public static final RollupCounts NONE = new RollupCounts(0, 0, 0, 0, 0, 0, 0, 0);
+        long cleanseRuns,
+        long readingsRead,
+        long bucketsTouched,
+        long hourlyRowsWritten,
+        long hourlyRowsDeleted,
+        long daysTouched,
+        long dailyRowsWritten,
+        long dailyRowsDeleted) {
+    public static final RollupCounts NONE = new RollupCounts(0, 0, 0, 0, 0, 0, 0, 0);
 
-  public Map<String, Long> asMap() {
-    Map<String, Long> m = new LinkedHashMap<>();
-    m.put("cleanse_runs", cleanseRuns);
-    m.put("readings_read", readingsRead);
-    m.put("buckets_touched", bucketsTouched);
-    m.put("hourly_rows_written", hourlyRowsWritten);
-    m.put("hourly_rows_deleted", hourlyRowsDeleted);
-    m.put("days_touched", daysTouched);
-    m.put("daily_rows_written", dailyRowsWritten);
-    m.put("daily_rows_deleted", dailyRowsDeleted);
-    return m;
-  }
+    public Map<String, Long> asMap() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("cleanse_runs", cleanseRuns);
+        m.put("readings_read", readingsRead);
+        m.put("buckets_touched", bucketsTouched);
+        m.put("hourly_rows_written", hourlyRowsWritten);
+        m.put("hourly_rows_deleted", hourlyRowsDeleted);
+        m.put("days_touched", daysTouched);
+        m.put("daily_rows_written", dailyRowsWritten);
+        m.put("daily_rows_deleted", dailyRowsDeleted);
+        return m;
+    }
 }

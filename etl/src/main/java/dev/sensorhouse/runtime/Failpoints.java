@@ -8,21 +8,21 @@ package dev.sensorhouse.runtime;
  * a failure's clean-up within one process. Unset, a failpoint costs one lookup.
  */
 public final class Failpoints {
-  private Failpoints() {}
+    private Failpoints() {}
 
-  public static void reach(String name) {
-    String armed = System.getProperty("sensorhouse.failpoint", System.getenv("SENSORHOUSE_FAILPOINT"));
-    if ((name + ":throw").equals(armed)) {
-      throw new IllegalStateException("failpoint " + name + " reached");
+    public static void reach(String name) {
+        String armed = System.getProperty("sensorhouse.failpoint", System.getenv("SENSORHOUSE_FAILPOINT"));
+        if ((name + ":throw").equals(armed)) {
+            throw new IllegalStateException("failpoint " + name + " reached");
+        }
+        if (name.equals(armed)) {
+            System.err.println("FAILPOINT " + name);
+            System.err.flush();
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
-    if (name.equals(armed)) {
-      System.err.println("FAILPOINT " + name);
-      System.err.flush();
-      try {
-        Thread.sleep(Long.MAX_VALUE);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
 }

@@ -11,19 +11,19 @@ import java.util.HexFormat;
  * are identical when the work is redone.
  */
 public final class RunIds {
-  private RunIds() {}
+    private RunIds() {}
 
-  public static String of(String job, Iterable<String> parts) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(job.getBytes(StandardCharsets.UTF_8));
-      for (String part : parts) {
-        sha.update((byte) 0);
-        sha.update(part.getBytes(StandardCharsets.UTF_8));
-      }
-      return job + "-" + HexFormat.of().formatHex(sha.digest(), 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    public static String of(String job, Iterable<String> parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(job.getBytes(StandardCharsets.UTF_8));
+            for (String part : parts) {
+                sha.update((byte) 0);
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+            }
+            return job + "-" + HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 }

@@ -6,25 +6,25 @@ import java.io.OutputStream;
 
 /** Counts the bytes that pass through, to report bytes written (after compression). */
 final class CountingOutputStream extends FilterOutputStream {
-  private long count;
+    private long count;
 
-  CountingOutputStream(OutputStream out) {
-    super(out);
-  }
+    CountingOutputStream(OutputStream out) {
+        super(out);
+    }
 
-  @Override
-  public void write(int b) throws IOException {
-    out.write(b);
-    count++;
-  }
+    @Override
+    public void write(int b) throws IOException {
+        out.write(b);
+        count++;
+    }
 
-  @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    out.write(b, off, len);
-    count += len;
-  }
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        count += len;
+    }
 
-  long count() {
-    return count;
-  }
+    long count() {
+        return count;
+    }
 }

@@ -18,45 +18,45 @@ import java.net.URI;
  */
 public interface LakeOutput extends Closeable {
 
-  /** Writes the content of one file; the stream is closed by the caller of the body. */
-  @FunctionalInterface
-  interface Body {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
-  /**
-   * Writes {@code relativePath} (slash-separated, under the root) atomically, replacing any file of
-   * that name. Returns the number of bytes written.
-   */
-  long write(String relativePath, Body body) throws IOException;
-
-  /** The full location of {@code relativePath}, for messages and reports. */
-  String location(String relativePath);
-
-  /** Opens the lake root {@code lake}: a local folder, a {@code file:} URI or a Hadoop URI. */
-  static LakeOutput open(String lake) throws IOException {
-    String scheme = scheme(lake);
-    if (scheme == null) {
-      return new LocalLakeOutput(java.nio.file.Path.of(lake));
+    /** Writes the content of one file; the stream is closed by the caller of the body. */
+    @FunctionalInterface
+    interface Body {
+        void writeTo(OutputStream out) throws IOException;
     }
-    if (scheme.equals("file")) {
-      return new LocalLakeOutput(java.nio.file.Path.of(URI.create(lake)));
-    }
-    return new HadoopLakeOutput(lake);
-  }
 
-  /** The URI scheme of {@code lake}, or null for a plain path (Windows drive letters included). */
-  private static String scheme(String lake) {
-    int colon = lake.indexOf(':');
-    if (colon < 2) {
-      return null;
+    /**
+     * Writes {@code relativePath} (slash-separated, under the root) atomically, replacing any file of
+     * that name. Returns the number of bytes written.
+     */
+    long write(String relativePath, Body body) throws IOException;
+
+    /** The full location of {@code relativePath}, for messages and reports. */
+    String location(String relativePath);
+
+    /** Opens the lake root {@code lake}: a local folder, a {@code file:} URI or a Hadoop URI. */
+    static LakeOutput open(String lake) throws IOException {
+        String scheme = scheme(lake);
+        if (scheme == null) {
+            return new LocalLakeOutput(java.nio.file.Path.of(lake));
+        }
+        if (scheme.equals("file")) {
+            return new LocalLakeOutput(java.nio.file.Path.of(URI.create(lake)));
+        }
+        return new HadoopLakeOutput(lake);
     }
-    for (int i = 0; i < colon; i++) {
-      char c = lake.charAt(i);
-      if (!(Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.')) {
-        return null;
-      }
+
+    /** The URI scheme of {@code lake}, or null for a plain path (Windows drive letters included). */
+    private static String scheme(String lake) {
+        int colon = lake.indexOf(':');
+        if (colon < 2) {
+            return null;
+        }
+        for (int i = 0; i < colon; i++) {
+            char c = lake.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.')) {
+                return null;
+            }
+        }
+        return lake.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
     }
-    return lake.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
-  }
 }

@@ -53,138 +53,150 @@ import java.util.Map;
  * @param expectedFromSnapshots the SCD2 outcome of the snapshots alone
  */
 public record RegistryReport(
-    List<SnapshotFile> snapshotFiles,
-    int cdcFiles,
-    long cdcLines,
-    long cdcRecords,
-    Map<String, Long> cdcRecordsByEventName,
-    Map<String, Long> changesByKind,
-    long duplicates,
-    long outOfOrder,
-    Map<String, Long> malformedCdcLinesByReason,
-    Map<String, Long> malformedSnapshotRowsByReason,
-    List<String> unregisteredDevices,
-    List<String> reRegisteredDevices,
-    Scd2 expectedFromCdc,
-    Scd2 expectedFromSnapshots) {
+        List<SnapshotFile> snapshotFiles,
+        int cdcFiles,
+        long cdcLines,
+        long cdcRecords,
+        Map<String, Long> cdcRecordsByEventName,
+        Map<String, Long> changesByKind,
+        long duplicates,
+        long outOfOrder,
+        Map<String, Long> malformedCdcLinesByReason,
+        Map<String, Long> malformedSnapshotRowsByReason,
+        List<String> unregisteredDevices,
+        List<String> reRegisteredDevices,
+        Scd2 expectedFromCdc,
+        Scd2 expectedFromSnapshots) {
 
-  /**
-   * One snapshot file.
-   *
-   * @param path relative to the lake root, e.g. {@code raw/registry/devices/2026-01-01.csv}
-   * @param entity {@code device} or {@code location}
-   * @param rows intact data rows: the items at the snapshot's instant (header not counted)
-   * @param malformedRows damaged extra rows in the file
-   */
-  public record SnapshotFile(String path, String entity, LocalDate date, long rows, long malformedRows) {}
+    /**
+     * One snapshot file.
+     *
+     * @param path relative to the lake root, e.g. {@code raw/registry/devices/2026-01-01.csv}
+     * @param entity {@code device} or {@code location}
+     * @param rows intact data rows: the items at the snapshot's instant (header not counted)
+     * @param malformedRows damaged extra rows in the file
+     */
+    public record SnapshotFile(String path, String entity, LocalDate date, long rows, long malformedRows) {}
 
-  /** An SCD2 outcome: versions opened, and versions open at the end, per dimension. */
-  public record Scd2(long deviceVersions, long locationVersions, long currentDeviceVersions, long currentLocationVersions) {}
+    /** An SCD2 outcome: versions opened, and versions open at the end, per dimension. */
+    public record Scd2(
+            long deviceVersions, long locationVersions, long currentDeviceVersions, long currentLocationVersions) {}
 
-  public RegistryReport {
-    snapshotFiles = List.copyOf(snapshotFiles);
-    cdcRecordsByEventName = Collections.unmodifiableMap(new LinkedHashMap<>(cdcRecordsByEventName));
-    changesByKind = Collections.unmodifiableMap(new LinkedHashMap<>(changesByKind));
-    malformedCdcLinesByReason = Collections.unmodifiableMap(new LinkedHashMap<>(malformedCdcLinesByReason));
-    malformedSnapshotRowsByReason = Collections.unmodifiableMap(new LinkedHashMap<>(malformedSnapshotRowsByReason));
-    unregisteredDevices = List.copyOf(unregisteredDevices);
-    reRegisteredDevices = List.copyOf(reRegisteredDevices);
-  }
-
-  /** Intact rows in all snapshot files of {@code entity} ({@code device} or {@code location}). */
-  public long snapshotRows(String entity) {
-    return snapshotFiles.stream().filter(f -> f.entity().equals(entity)).mapToLong(SnapshotFile::rows).sum();
-  }
-
-  /** Damaged CDC lines of all reasons. */
-  public long malformedCdcLines() {
-    return malformedCdcLinesByReason.values().stream().mapToLong(Long::longValue).sum();
-  }
-
-  /** Damaged snapshot rows of all reasons. */
-  public long malformedSnapshotRows() {
-    return malformedSnapshotRowsByReason.values().stream().mapToLong(Long::longValue).sum();
-  }
-
-  void writeTo(ObjectNode r) {
-    ArrayNode files = r.putArray("snapshot_files");
-    for (SnapshotFile f : snapshotFiles) {
-      ObjectNode n = files.addObject();
-      n.put("path", f.path());
-      n.put("entity", f.entity());
-      n.put("date", f.date().toString());
-      n.put("rows", f.rows());
-      n.put("malformed_rows", f.malformedRows());
+    public RegistryReport {
+        snapshotFiles = List.copyOf(snapshotFiles);
+        cdcRecordsByEventName = Collections.unmodifiableMap(new LinkedHashMap<>(cdcRecordsByEventName));
+        changesByKind = Collections.unmodifiableMap(new LinkedHashMap<>(changesByKind));
+        malformedCdcLinesByReason = Collections.unmodifiableMap(new LinkedHashMap<>(malformedCdcLinesByReason));
+        malformedSnapshotRowsByReason = Collections.unmodifiableMap(new LinkedHashMap<>(malformedSnapshotRowsByReason));
+        unregisteredDevices = List.copyOf(unregisteredDevices);
+        reRegisteredDevices = List.copyOf(reRegisteredDevices);
     }
-    r.put("cdc_files", cdcFiles);
-    r.put("cdc_lines", cdcLines);
-    r.put("cdc_records", cdcRecords);
-    putCounts(r.putObject("cdc_records_by_event_name"), cdcRecordsByEventName);
-    putCounts(r.putObject("changes_by_kind"), changesByKind);
-    r.put("duplicates", duplicates);
-    r.put("out_of_order", outOfOrder);
-    putCounts(r.putObject("malformed_cdc_lines_by_reason"), malformedCdcLinesByReason);
-    putCounts(r.putObject("malformed_snapshot_rows_by_reason"), malformedSnapshotRowsByReason);
-    unregisteredDevices.forEach(r.putArray("unregistered_devices")::add);
-    reRegisteredDevices.forEach(r.putArray("re_registered_devices")::add);
-    putScd2(r.putObject("expected_from_cdc"), expectedFromCdc);
-    putScd2(r.putObject("expected_from_snapshots"), expectedFromSnapshots);
-  }
 
-  static RegistryReport readFrom(JsonNode r) {
-    List<SnapshotFile> files = new ArrayList<>();
-    for (JsonNode n : r.get("snapshot_files")) {
-      files.add(new SnapshotFile(
-          n.get("path").asText(), n.get("entity").asText(), LocalDate.parse(n.get("date").asText()), n.get("rows").asLong(), n.get("malformed_rows").asLong()));
+    /** Intact rows in all snapshot files of {@code entity} ({@code device} or {@code location}). */
+    public long snapshotRows(String entity) {
+        return snapshotFiles.stream()
+                .filter(f -> f.entity().equals(entity))
+                .mapToLong(SnapshotFile::rows)
+                .sum();
     }
-    return new RegistryReport(
-        files,
-        r.get("cdc_files").asInt(),
-        r.get("cdc_lines").asLong(),
-        r.get("cdc_records").asLong(),
-        counts(r.get("cdc_records_by_event_name")),
-        counts(r.get("changes_by_kind")),
-        r.get("duplicates").asLong(),
-        r.get("out_of_order").asLong(),
-        counts(r.get("malformed_cdc_lines_by_reason")),
-        counts(r.get("malformed_snapshot_rows_by_reason")),
-        strings(r.get("unregistered_devices")),
-        strings(r.get("re_registered_devices")),
-        scd2(r.get("expected_from_cdc")),
-        scd2(r.get("expected_from_snapshots")));
-  }
 
-  private static void putCounts(ObjectNode n, Map<String, Long> counts) {
-    counts.forEach(n::put);
-  }
-
-  private static Map<String, Long> counts(JsonNode n) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      out.put(e.getKey(), e.getValue().asLong());
+    /** Damaged CDC lines of all reasons. */
+    public long malformedCdcLines() {
+        return malformedCdcLinesByReason.values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
-    return out;
-  }
 
-  private static List<String> strings(JsonNode n) {
-    List<String> out = new ArrayList<>();
-    n.forEach(v -> out.add(v.asText()));
-    return out;
-  }
+    /** Damaged snapshot rows of all reasons. */
+    public long malformedSnapshotRows() {
+        return malformedSnapshotRowsByReason.values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+    }
 
-  private static void putScd2(ObjectNode n, Scd2 v) {
-    n.put("device_versions", v.deviceVersions());
-    n.put("location_versions", v.locationVersions());
-    n.put("current_device_versions", v.currentDeviceVersions());
-    n.put("current_location_versions", v.currentLocationVersions());
-  }
+    void writeTo(ObjectNode r) {
+        ArrayNode files = r.putArray("snapshot_files");
+        for (SnapshotFile f : snapshotFiles) {
+            ObjectNode n = files.addObject();
+            n.put("path", f.path());
+            n.put("entity", f.entity());
+            n.put("date", f.date().toString());
+            n.put("rows", f.rows());
+            n.put("malformed_rows", f.malformedRows());
+        }
+        r.put("cdc_files", cdcFiles);
+        r.put("cdc_lines", cdcLines);
+        r.put("cdc_records", cdcRecords);
+        putCounts(r.putObject("cdc_records_by_event_name"), cdcRecordsByEventName);
+        putCounts(r.putObject("changes_by_kind"), changesByKind);
+        r.put("duplicates", duplicates);
+        r.put("out_of_order", outOfOrder);
+        putCounts(r.putObject("malformed_cdc_lines_by_reason"), malformedCdcLinesByReason);
+        putCounts(r.putObject("malformed_snapshot_rows_by_reason"), malformedSnapshotRowsByReason);
+        unregisteredDevices.forEach(r.putArray("unregistered_devices")::add);
+        reRegisteredDevices.forEach(r.putArray("re_registered_devices")::add);
+        putScd2(r.putObject("expected_from_cdc"), expectedFromCdc);
+        putScd2(r.putObject("expected_from_snapshots"), expectedFromSnapshots);
+    }
 
-  private static Scd2 scd2(JsonNode n) {
-    return new Scd2(
-        n.get("device_versions").asLong(),
-        n.get("location_versions").asLong(),
-        n.get("current_device_versions").asLong(),
-        n.get("current_location_versions").asLong());
-  }
+    static RegistryReport readFrom(JsonNode r) {
+        List<SnapshotFile> files = new ArrayList<>();
+        for (JsonNode n : r.get("snapshot_files")) {
+            files.add(new SnapshotFile(
+                    n.get("path").asText(),
+                    n.get("entity").asText(),
+                    LocalDate.parse(n.get("date").asText()),
+                    n.get("rows").asLong(),
+                    n.get("malformed_rows").asLong()));
+        }
+        return new RegistryReport(
+                files,
+                r.get("cdc_files").asInt(),
+                r.get("cdc_lines").asLong(),
+                r.get("cdc_records").asLong(),
+                counts(r.get("cdc_records_by_event_name")),
+                counts(r.get("changes_by_kind")),
+                r.get("duplicates").asLong(),
+                r.get("out_of_order").asLong(),
+                counts(r.get("malformed_cdc_lines_by_reason")),
+                counts(r.get("malformed_snapshot_rows_by_reason")),
+                strings(r.get("unregistered_devices")),
+                strings(r.get("re_registered_devices")),
+                scd2(r.get("expected_from_cdc")),
+                scd2(r.get("expected_from_snapshots")));
+    }
+
+    private static void putCounts(ObjectNode n, Map<String, Long> counts) {
+        counts.forEach(n::put);
+    }
+
+    private static Map<String, Long> counts(JsonNode n) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), e.getValue().asLong());
+        }
+        return out;
+    }
+
+    private static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        n.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    private static void putScd2(ObjectNode n, Scd2 v) {
+        n.put("device_versions", v.deviceVersions());
+        n.put("location_versions", v.locationVersions());
+        n.put("current_device_versions", v.currentDeviceVersions());
+        n.put("current_location_versions", v.currentLocationVersions());
+    }
+
+    private static Scd2 scd2(JsonNode n) {
+        return new Scd2(
+                n.get("device_versions").asLong(),
+                n.get("location_versions").asLong(),
+                n.get("current_device_versions").asLong(),
+                n.get("current_location_versions").asLong());
+    }
 }

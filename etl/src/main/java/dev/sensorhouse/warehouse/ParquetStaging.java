@@ -18,60 +18,67 @@ import org.apache.spark.sql.SparkSession;
  * time zone adjustment, which both Redshift's COPY and DuckDB read as TIMESTAMP.
  */
 public final class ParquetStaging {
-  private final SparkSession spark;
-  private final Path root;
+    private final SparkSession spark;
+    private final Path root;
 
-  /** @param runFolder the run's folder, {@code <staging>/<run id>} */
-  public ParquetStaging(SparkSession spark, String runFolder) {
-    this.spark = spark;
-    this.root = new Path(runFolder);
-  }
-
-  Path root() {
-    return root;
-  }
-
-  /** Writes the rows under {@code <run folder>/<name>/} and returns the Parquet files with their sizes. */
-  public List<FileStatus> write(Dataset<Row> rows, String name) throws IOException {
-    Path dir = new Path(root, name);
-    asLocalTimestamps(rows).write().mode("overwrite").parquet(dir.toString());
-    FileSystem fs = fs();
-    List<FileStatus> files = new ArrayList<>();
-    for (FileStatus f : fs.listStatus(dir)) {
-      if (f.isFile() && f.getPath().getName().endsWith(".parquet")) {
-        files.add(f);
-      }
+    /** @param runFolder the run's folder, {@code <staging>/<run id>} */
+    public ParquetStaging(SparkSession spark, String runFolder) {
+        this.spark = spark;
+        this.root = new Path(runFolder);
     }
-    return files;
-  }
 
-  /**
-   * Timestamps as TIMESTAMP_NTZ, which Spark writes as Parquet TIMESTAMP(MICROS) not adjusted to UTC
-   * whatever {@code spark.sql.parquet.outputTimestampType} says: the values are UTC wall
-   * times (the session time zone is UTC) and load as such into the warehouse's TIMESTAMP columns, where
-   * a UTC-adjusted timestamp would be shifted by the reader's time zone.
-   */
-  static Dataset<Row> asLocalTimestamps(Dataset<Row> rows) {
-    org.apache.spark.sql.Column[] columns =
-        java.util.Arrays.stream(rows.schema().fields())
-            .map(f -> f.dataType().equals(org.apache.spark.sql.types.DataTypes.TimestampType)
-                ? org.apache.spark.sql.functions.col(f.name()).cast(org.apache.spark.sql.types.DataTypes.TimestampNTZType).as(f.name())
-                : org.apache.spark.sql.functions.col(f.name()))
-            .toArray(org.apache.spark.sql.Column[]::new);
-    return rows.select(columns);
-  }
-
-  /** Deletes the run's folder. */
-  public void delete() {
-    try {
-      fs().delete(root, true);
-    } catch (IOException e) {
-      System.err.println("load-warehouse: could not remove the staging files under " + root + ": " + e.getMessage());
+    Path root() {
+        return root;
     }
-  }
 
-  FileSystem fs() throws IOException {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    return root.getFileSystem(conf);
-  }
+    /** Writes the rows under {@code <run folder>/<name>/} and returns the Parquet files with their sizes. */
+    public List<FileStatus> write(Dataset<Row> rows, String name) throws IOException {
+        Path dir = new Path(root, name);
+        asLocalTimestamps(rows).write().mode("overwrite").parquet(dir.toString());
+        FileSystem fs = fs();
+        List<FileStatus> files = new ArrayList<>();
+        for (FileStatus f : fs.listStatus(dir)) {
+            if (f.isFile() && f.getPath().getName().endsWith(".parquet")) {
+                files.add(f);
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Timestamps as TIMESTAMP_NTZ, which Spark writes as Parquet TIMESTAMP(MICROS) not adjusted to UTC
+     * whatever {@code spark.sql.parquet.outputTimestampType} says: the values are UTC wall
+     * times (the session time zone is UTC) and load as such into the warehouse's TIMESTAMP columns, where
+     * a UTC-adjusted timestamp would be shifted by the reader's time zone.
+     */
+    static Dataset<Row> asLocalTimestamps(Dataset<Row> rows) {
+        org.apache.spark.sql.Column[] columns = java.util.Arrays.stream(
+                        rows.schema().fields())
+                .map(f -> f.dataType().equals(org.apache.spark.sql.types.DataTypes.TimestampType)
+                        ? org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .col(f.name())
+                                .cast(org.apache.spark.sql.types.DataTypes.TimestampNTZType)
+                                .as(f.name())
+                        : org.apache.spark.sql.functions.col(f.name()))
+                .toArray(org.apache.spark.sql.Column[]::new);
+        return rows.select(columns);
+    }
+
+    /** Deletes the run's folder. */
+    public void delete() {
+        try {
+            fs().delete(root, true);
+        } catch (IOException e) {
+            System.err.println(
+                    "load-warehouse: could not remove the staging files under " + root + ": " + e.getMessage());
+        }
+    }
+
+    FileSystem fs() throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        return root.getFileSystem(conf);
+    }
 }

@@ -11,12 +11,12 @@ import org.apache.spark.sql.Row;
  * COPY from S3 Parquet with a manifest (Redshift), Parquet files read in place (DuckDB).
  */
 interface Stager {
-  /** Fills {@code Dialect.stage(t)} with {@code rows} (the table's columns and {@code _deleted}); returns the rows staged. */
-  long stage(Connection connection, Table t, Dataset<Row> rows) throws Exception;
+    /** Fills {@code Dialect.stage(t)} with {@code rows} (the table's columns and {@code _deleted}); returns the rows staged. */
+    long stage(Connection connection, Table t, Dataset<Row> rows) throws Exception;
 
-  /** After the load committed: removes what staging left outside the warehouse (files). */
-  default void afterCommit() {}
+    /** After the load committed: removes what staging left outside the warehouse (files). */
+    default void afterCommit() {}
 
-  /** After the load rolled back. */
-  default void afterRollback() {}
+    /** After the load rolled back. */
+    default void afterRollback() {}
 }

@@ -13,20 +13,23 @@ import java.util.Optional;
  * @param copy how Redshift's COPY is authorized (Redshift only)
  * @param catalog the metric catalog dim_metric is loaded from
  */
-public record WarehouseConfig(String lake, WarehouseTarget target, String staging, Optional<RedshiftCopy> copy, MetricCatalog catalog) {
-  public WarehouseConfig {
-    if (target.dialect() == Dialect.REDSHIFT) {
-      if (!staging.matches("^s3[an]?://.+")) {
-        throw new IllegalArgumentException("a Redshift load needs --staging s3://BUCKET/PREFIX for its COPY files, got '" + staging + "'");
-      }
-      if (copy.isEmpty()) {
-        throw new IllegalArgumentException("a Redshift load needs --iam-role ARN, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment");
-      }
+public record WarehouseConfig(
+        String lake, WarehouseTarget target, String staging, Optional<RedshiftCopy> copy, MetricCatalog catalog) {
+    public WarehouseConfig {
+        if (target.dialect() == Dialect.REDSHIFT) {
+            if (!staging.matches("^s3[an]?://.+")) {
+                throw new IllegalArgumentException(
+                        "a Redshift load needs --staging s3://BUCKET/PREFIX for its COPY files, got '" + staging + "'");
+            }
+            if (copy.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "a Redshift load needs --iam-role ARN, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment");
+            }
+        }
     }
-  }
 
-  /** The staging folder a DuckDB target uses by default: {@code <file>.staging} next to it. */
-  public static String defaultStaging(WarehouseTarget target) {
-    return target.duckDbFile().map(f -> f.toAbsolutePath() + ".staging").orElse("");
-  }
+    /** The staging folder a DuckDB target uses by default: {@code <file>.staging} next to it. */
+    public static String defaultStaging(WarehouseTarget target) {
+        return target.duckDbFile().map(f -> f.toAbsolutePath() + ".staging").orElse("");
+    }
 }

@@ -64,292 +64,363 @@ import org.apache.spark.sql.Row;
  * versions already loaded and changes nothing.
  */
 public final class WarehouseLoad {
-  public static final String JOB = "load-warehouse";
-  static final String CATALOG_SOURCE = "metric-catalog";
-  static final String CALENDAR_SOURCE = "calendar";
-  static final String RUNS_SOURCE = "control.job_runs";
-  private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String JOB = "load-warehouse";
+    static final String CATALOG_SOURCE = "metric-catalog";
+    static final String CALENDAR_SOURCE = "calendar";
+    static final String RUNS_SOURCE = "control.job_runs";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Lake lake;
-  private final WarehouseConfig config;
-  private final StarSchema schema;
+    private final Lake lake;
+    private final WarehouseConfig config;
+    private final StarSchema schema;
 
-  public WarehouseLoad(Lake lake, WarehouseConfig config) {
-    this.lake = lake;
-    this.config = config;
-    this.schema = StarSchema.defaults();
-  }
+    public WarehouseLoad(Lake lake, WarehouseConfig config) {
+        this.lake = lake;
+        this.config = config;
+        this.schema = StarSchema.defaults();
+    }
 
-  /** How a table's batch was chosen. */
-  enum Mode {
-    /** The whole table at a version: its rows replace the table's. */
-    FULL,
-    /** The netted changes since the last loaded version: staged keys are replaced. */
-    CHANGES
-  }
+    /** How a table's batch was chosen. */
+    enum Mode {
+        /** The whole table at a version: its rows replace the table's. */
+        FULL,
+        /** The netted changes since the last loaded version: staged keys are replaced. */
+        CHANGES
+    }
 
-  /** One table's batch. */
-  record Batch(Table table, Mode mode, String versions, Dataset<Row> rows) {}
+    /** One table's batch. */
+    record Batch(Table table, Mode mode, String versions, Dataset<Row> rows) {}
 
-  public LoadResult run() {
-    Instant started = Instant.now();
-    Progress progress = new Progress(JOB);
-    Map<String, Long> targets = sourceVersions();
-    String runId = RunIds.of(JOB, List.of(config.target().url(), targets.toString()));
-    Map<String, TableCounts> counts = new LinkedHashMap<>();
-    progress.step("run %s: %s; lake %s", runId, config.target(), lake.root());
-    Stager stager = stager(runId);
-    try (Connection connection = config.target().connect()) {
-      List<String> ddl = SchemaSync.apply(connection, config.target().dialect(), schema);
-      progress.step("schema: %d statements (%d tables, %d views)", ddl.size(), schema.tables().size(), schema.views().size());
-      connection.setAutoCommit(false);
-      int attempt = 1;
-      try {
-        lock(connection, progress);
-        attempt = attempts(connection, runId) + 1;
-        Map<String, Long> loaded = lastLoaded(connection);
-        lake.spark().sparkContext().setJobGroup(runId, JOB + " " + runId, false);
-        List<Batch> batches = batches(loaded, targets);
-        SortedSet<Integer> factDates = new TreeSet<>();
-        for (Batch b : batches) {
-          counts.put(b.table().name(), load(connection, stager, b, progress, factDates));
+    public LoadResult run() {
+        Instant started = Instant.now();
+        Progress progress = new Progress(JOB);
+        Map<String, Long> targets = sourceVersions();
+        String runId = RunIds.of(JOB, List.of(config.target().url(), targets.toString()));
+        Map<String, TableCounts> counts = new LinkedHashMap<>();
+        progress.step("run %s: %s; lake %s", runId, config.target(), lake.root());
+        Stager stager = stager(runId);
+        try (Connection connection = config.target().connect()) {
+            List<String> ddl = SchemaSync.apply(connection, config.target().dialect(), schema);
+            progress.step(
+                    "schema: %d statements (%d tables, %d views)",
+                    ddl.size(), schema.tables().size(), schema.views().size());
+            connection.setAutoCommit(false);
+            int attempt = 1;
+            try {
+                lock(connection, progress);
+                attempt = attempts(connection, runId) + 1;
+                Map<String, Long> loaded = lastLoaded(connection);
+                lake.spark().sparkContext().setJobGroup(runId, JOB + " " + runId, false);
+                List<Batch> batches = batches(loaded, targets);
+                SortedSet<Integer> factDates = new TreeSet<>();
+                for (Batch b : batches) {
+                    counts.put(b.table().name(), load(connection, stager, b, progress, factDates));
+                }
+                if (!factDates.isEmpty()) {
+                    Batch calendar = calendarBatch(factDates);
+                    counts.put(calendar.table().name(), load(connection, stager, calendar, progress, factDates));
+                }
+                Failpoints.reach("warehouse.before-commit");
+                Optional<Instant> watermark = batchWatermark(connection);
+                Map<String, Long> reached = new TreeMap<>(loaded);
+                reached.putAll(targets);
+                Instant ended = Instant.now();
+                record(
+                        connection,
+                        runId,
+                        attempt,
+                        loaded.isEmpty() ? Mode.FULL : Mode.CHANGES,
+                        JobRun.Status.SUCCEEDED,
+                        started,
+                        ended,
+                        watermark,
+                        counts,
+                        reached,
+                        Optional.empty());
+                connection.commit();
+                stager.afterCommit();
+                progress.step(
+                        "committed; batch watermark %s",
+                        watermark.map(Instant::toString).orElse("none (no hourly rows)"));
+                return new LoadResult(
+                        runId,
+                        attempt,
+                        config.target().toString(),
+                        counts,
+                        watermark,
+                        Durations.seconds(started, ended));
+            } catch (Exception e) {
+                rollback(connection, e);
+                stager.afterRollback();
+                String error = JobFailedException.describe(e);
+                try {
+                    connection.setAutoCommit(true);
+                    record(
+                            connection,
+                            runId,
+                            attempt,
+                            Mode.CHANGES,
+                            JobRun.Status.FAILED,
+                            started,
+                            Instant.now(),
+                            Optional.empty(),
+                            Map.of(),
+                            Map.of(),
+                            Optional.of(error));
+                } catch (SQLException | RuntimeException recordFailure) {
+                    e.addSuppressed(recordFailure);
+                }
+                throw new JobFailedException(
+                        "load " + runId + " into " + config.target() + " failed, the warehouse is as before: " + error,
+                        e);
+            } finally {
+                lake.spark().sparkContext().clearJobGroup();
+            }
+        } catch (SQLException e) {
+            throw new JobFailedException("cannot load into " + config.target() + ": " + e.getMessage(), e);
         }
-        if (!factDates.isEmpty()) {
-          Batch calendar = calendarBatch(factDates);
-          counts.put(calendar.table().name(), load(connection, stager, calendar, progress, factDates));
+    }
+
+    /**
+     * The version of each lake table the newest SUCCEEDED run left it at, the run records' own current
+     * version, and the metric catalog's fingerprint (as a number).
+     */
+    Map<String, Long> sourceVersions() {
+        Map<String, Long> versions = new TreeMap<>();
+        for (JobRun r : lake.jobRuns().all()) {
+            if (r.status() == JobRun.Status.SUCCEEDED) {
+                r.tableVersions().forEach((table, v) -> versions.merge(table, v, Math::max));
+            }
         }
-        Failpoints.reach("warehouse.before-commit");
-        Optional<Instant> watermark = batchWatermark(connection);
-        Map<String, Long> reached = new TreeMap<>(loaded);
-        reached.putAll(targets);
-        Instant ended = Instant.now();
-        record(connection, runId, attempt, loaded.isEmpty() ? Mode.FULL : Mode.CHANGES, JobRun.Status.SUCCEEDED, started, ended, watermark, counts, reached, Optional.empty());
-        connection.commit();
-        stager.afterCommit();
-        progress.step("committed; batch watermark %s", watermark.map(Instant::toString).orElse("none (no hourly rows)"));
-        return new LoadResult(runId, attempt, config.target().toString(), counts, watermark, Durations.seconds(started, ended));
-      } catch (Exception e) {
-        rollback(connection, e);
-        stager.afterRollback();
-        String error = JobFailedException.describe(e);
+        long runs = lake.jobRuns().table().version();
+        if (runs >= 0) {
+            versions.put(RUNS_SOURCE, runs);
+        }
+        versions.put(
+                CATALOG_SOURCE,
+                Long.parseUnsignedLong(config.catalog().fingerprint().substring(0, 15), 16));
+        return versions;
+    }
+
+    /**
+     * The batches of every loaded table that has changes, in load order. dim_date's batch is not among
+     * them: it holds the dates of the facts loaded, which {@link #calendarBatch} takes from the fact
+     * batches' staging tables, so no fact batch is computed a second time.
+     */
+    List<Batch> batches(Map<String, Long> loaded, Map<String, Long> targets) {
+        List<Batch> batches = new ArrayList<>();
+        for (Table t : schema.loadedTables()) {
+            String source = t.source().get();
+            if (source.equals(CALENDAR_SOURCE)) {
+                continue;
+            }
+            Long to = targets.get(source);
+            Long from = loaded.get(source);
+            if (to == null || to.equals(from)) {
+                continue;
+            }
+            if (source.equals(CATALOG_SOURCE)) {
+                batches.add(new Batch(
+                        t,
+                        Mode.FULL,
+                        "catalog " + config.catalog().fingerprint().substring(0, 12),
+                        WarehouseRows.metrics(lake.spark(), config.catalog(), t)));
+            } else {
+                batches.add(lakeBatch(
+                        t,
+                        lake.table(TableContract.load(source)),
+                        Optional.ofNullable(from).filter(f -> f < to),
+                        to));
+            }
+        }
+        return batches;
+    }
+
+    /** dim_date's batch: the dates, as {@code yyyyMMdd} date keys, of the fact rows staged and not deleted. */
+    private Batch calendarBatch(Collection<Integer> dateKeys) {
+        Table calendar = schema.tables().stream()
+                .filter(t -> t.source().equals(Optional.of(CALENDAR_SOURCE)))
+                .findFirst()
+                .orElseThrow();
+        Dataset<Row> dates = lake.spark()
+                .createDataset(new ArrayList<>(dateKeys), Encoders.INT())
+                .toDF("date_key")
+                .select(to_date(col("date_key").cast("string"), "yyyyMMdd").as("date"));
+        return new Batch(calendar, Mode.CHANGES, "dates of the facts loaded", WarehouseRows.calendar(dates, calendar));
+    }
+
+    private Batch lakeBatch(Table t, LakeTable source, Optional<Long> from, long to) {
+        if (from.isPresent()) {
+            try {
+                Dataset<Row> changes = source.changesAfter(from.get(), to);
+                boolean onlyInserts = source.onlyInsertsAfter(from.get(), to);
+                return new Batch(
+                        t,
+                        Mode.CHANGES,
+                        "versions " + (from.get() + 1) + ".." + to + (onlyInserts ? ", inserts only" : ""),
+                        onlyInserts ? WarehouseRows.inserts(changes, t) : WarehouseRows.net(changes, t));
+            } catch (IllegalStateException noFeed) {
+                System.out.println(JOB + ": " + noFeed.getMessage() + "; loading the whole table");
+            }
+        }
+        Dataset<Row> rows = WarehouseRows.rows(source.readAt(to), t);
+        if (!t.unknownMember().isEmpty()) {
+            rows = rows.unionByName(WarehouseRows.unknownMember(lake.spark(), t));
+        }
+        return new Batch(t, Mode.FULL, "version " + to + ", whole table", rows);
+    }
+
+    /**
+     * Stages one batch and applies it: delete the staged keys (or all rows), insert the staged rows. For
+     * a fact table, adds the date keys of the staged rows that are not deletions to {@code factDates}.
+     */
+    private TableCounts load(Connection connection, Stager stager, Batch b, Progress progress, Set<Integer> factDates)
+            throws Exception {
+        Dialect dialect = config.target().dialect();
+        Table t = b.table();
+        lake.spark().sparkContext().setJobDescription(JOB + ": stage " + t.name());
+        try (Statement s = connection.createStatement()) {
+            for (String sql : dialect.createStage(t)) {
+                s.execute(sql);
+            }
+            long staged = stager.stage(connection, t, b.rows());
+            Failpoints.reach("warehouse.after-staging");
+            if (t.kind() == Kind.FACT) {
+                try (ResultSet rs = s.executeQuery(dialect.stagedDistinct(t, "date_key"))) {
+                    while (rs.next()) {
+                        factDates.add(rs.getInt(1));
+                    }
+                }
+            }
+            long deleted = s.executeUpdate(b.mode() == Mode.FULL ? dialect.deleteAll(t) : dialect.deleteStaged(t));
+            long inserted = s.executeUpdate(dialect.insertStaged(t));
+            s.execute("DROP TABLE " + Dialect.stage(t));
+            TableCounts c =
+                    new TableCounts(b.mode().name().toLowerCase(java.util.Locale.ROOT), staged, deleted, inserted);
+            progress.step(
+                    "%-20s %s: %,d rows staged, %,d deleted, %,d inserted",
+                    t.name(), b.versions(), staged, deleted, inserted);
+            return c;
+        }
+    }
+
+    private void lock(Connection connection, Progress progress) throws SQLException {
+        Optional<String> lock = config.target().dialect().lockLoads();
+        if (lock.isPresent()) {
+            progress.step("taking the load lock (waits while another load runs)");
+            try (Statement s = connection.createStatement()) {
+                s.execute(lock.get());
+            }
+        }
+    }
+
+    /** The versions the newest successful load reached; empty before the first. */
+    private static Map<String, Long> lastLoaded(Connection connection) throws SQLException, JsonProcessingException {
+        try (PreparedStatement q = connection.prepareStatement(
+                "SELECT table_versions FROM etl_job_run WHERE job = ? AND status = ? ORDER BY ended_at DESC LIMIT 1")) {
+            q.setString(1, JOB);
+            q.setString(2, JobRun.Status.SUCCEEDED.name());
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next()
+                        ? JSON.readValue(rs.getString(1), new TypeReference<TreeMap<String, Long>>() {})
+                        : Map.of();
+            }
+        }
+    }
+
+    private static int attempts(Connection connection, String runId) throws SQLException {
+        try (PreparedStatement q =
+                connection.prepareStatement("SELECT COUNT(*) FROM etl_job_run WHERE run_id = ? AND job = ?")) {
+            q.setString(1, runId);
+            q.setString(2, JOB);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** The hour after the newest hour of the batch layer; the live views serve the speed layer from there on. */
+    private static Optional<Instant> batchWatermark(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT MAX(hour_start) FROM fact_reading_hourly")) {
+            rs.next();
+            LocalDateTime newest = rs.getObject(1, LocalDateTime.class);
+            return Optional.ofNullable(newest)
+                    .map(h -> h.toInstant(ZoneOffset.UTC).plus(Duration.ofHours(1)));
+        }
+    }
+
+    private void record(
+            Connection connection,
+            String runId,
+            int attempt,
+            Mode mode,
+            JobRun.Status status,
+            Instant started,
+            Instant ended,
+            Optional<Instant> watermark,
+            Map<String, TableCounts> counts,
+            Map<String, Long> versions,
+            Optional<String> error)
+            throws SQLException {
+        Map<String, Long> flat = new TreeMap<>();
+        counts.forEach((table, c) -> {
+            flat.put(table + ".staged", c.staged());
+            flat.put(table + ".deleted", c.deleted());
+            flat.put(table + ".inserted", c.inserted());
+        });
+        String sql =
+                "INSERT INTO etl_job_run (run_id, attempt, job, origin, mode, window_start, window_end, status, started_at, ended_at, seconds, watermark, counts, table_versions, error)"
+                        + " VALUES (?, ?, ?, 'warehouse', ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            p.setString(1, runId);
+            p.setInt(2, attempt);
+            p.setString(3, JOB);
+            p.setString(4, mode == Mode.FULL ? "full" : "incremental");
+            p.setString(5, status.name());
+            p.setObject(6, utc(started));
+            p.setObject(7, utc(ended));
+            p.setDouble(8, Durations.seconds(started, ended));
+            if (watermark.isPresent()) {
+                p.setObject(9, utc(watermark.get()));
+            } else {
+                p.setNull(9, java.sql.Types.TIMESTAMP);
+            }
+            p.setString(10, JSON.writeValueAsString(flat));
+            p.setString(11, JSON.writeValueAsString(versions));
+            if (error.isPresent()) {
+                String e = error.get();
+                p.setString(12, e.length() > 4000 ? e.substring(0, 4000) : e);
+            } else {
+                p.setNull(12, java.sql.Types.VARCHAR);
+            }
+            p.executeUpdate();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void rollback(Connection connection, Exception cause) {
         try {
-          connection.setAutoCommit(true);
-          record(connection, runId, attempt, Mode.CHANGES, JobRun.Status.FAILED, started, Instant.now(), Optional.empty(), Map.of(), Map.of(), Optional.of(error));
-        } catch (SQLException | RuntimeException recordFailure) {
-          e.addSuppressed(recordFailure);
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
         }
-        throw new JobFailedException("load " + runId + " into " + config.target() + " failed, the warehouse is as before: " + error, e);
-      } finally {
-        lake.spark().sparkContext().clearJobGroup();
-      }
-    } catch (SQLException e) {
-      throw new JobFailedException("cannot load into " + config.target() + ": " + e.getMessage(), e);
     }
-  }
 
-  /**
-   * The version of each lake table the newest SUCCEEDED run left it at, the run records' own current
-   * version, and the metric catalog's fingerprint (as a number).
-   */
-  Map<String, Long> sourceVersions() {
-    Map<String, Long> versions = new TreeMap<>();
-    for (JobRun r : lake.jobRuns().all()) {
-      if (r.status() == JobRun.Status.SUCCEEDED) {
-        r.tableVersions().forEach((table, v) -> versions.merge(table, v, Math::max));
-      }
+    private Stager stager(String runId) {
+        return switch (config.target().dialect()) {
+            case POSTGRES -> new CopyStdinStager();
+            case DUCKDB -> new ParquetFileStager(new ParquetStaging(lake.spark(), config.staging() + "/" + runId));
+            case REDSHIFT ->
+                new S3ManifestStager(
+                        new ParquetStaging(lake.spark(), config.staging() + "/" + runId),
+                        config.copy().orElseThrow());
+        };
     }
-    long runs = lake.jobRuns().table().version();
-    if (runs >= 0) {
-      versions.put(RUNS_SOURCE, runs);
+
+    static LocalDateTime utc(Instant i) {
+        return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
     }
-    versions.put(CATALOG_SOURCE, Long.parseUnsignedLong(config.catalog().fingerprint().substring(0, 15), 16));
-    return versions;
-  }
-
-  /**
-   * The batches of every loaded table that has changes, in load order. dim_date's batch is not among
-   * them: it holds the dates of the facts loaded, which {@link #calendarBatch} takes from the fact
-   * batches' staging tables, so no fact batch is computed a second time.
-   */
-  List<Batch> batches(Map<String, Long> loaded, Map<String, Long> targets) {
-    List<Batch> batches = new ArrayList<>();
-    for (Table t : schema.loadedTables()) {
-      String source = t.source().get();
-      if (source.equals(CALENDAR_SOURCE)) {
-        continue;
-      }
-      Long to = targets.get(source);
-      Long from = loaded.get(source);
-      if (to == null || to.equals(from)) {
-        continue;
-      }
-      if (source.equals(CATALOG_SOURCE)) {
-        batches.add(new Batch(t, Mode.FULL, "catalog " + config.catalog().fingerprint().substring(0, 12), WarehouseRows.metrics(lake.spark(), config.catalog(), t)));
-      } else {
-        batches.add(lakeBatch(t, lake.table(TableContract.load(source)), Optional.ofNullable(from).filter(f -> f < to), to));
-      }
-    }
-    return batches;
-  }
-
-  /** dim_date's batch: the dates, as {@code yyyyMMdd} date keys, of the fact rows staged and not deleted. */
-  private Batch calendarBatch(Collection<Integer> dateKeys) {
-    Table calendar = schema.tables().stream().filter(t -> t.source().equals(Optional.of(CALENDAR_SOURCE))).findFirst().orElseThrow();
-    Dataset<Row> dates =
-        lake.spark().createDataset(new ArrayList<>(dateKeys), Encoders.INT()).toDF("date_key")
-            .select(to_date(col("date_key").cast("string"), "yyyyMMdd").as("date"));
-    return new Batch(calendar, Mode.CHANGES, "dates of the facts loaded", WarehouseRows.calendar(dates, calendar));
-  }
-
-  private Batch lakeBatch(Table t, LakeTable source, Optional<Long> from, long to) {
-    if (from.isPresent()) {
-      try {
-        Dataset<Row> changes = source.changesAfter(from.get(), to);
-        boolean onlyInserts = source.onlyInsertsAfter(from.get(), to);
-        return new Batch(t, Mode.CHANGES, "versions " + (from.get() + 1) + ".." + to + (onlyInserts ? ", inserts only" : ""),
-            onlyInserts ? WarehouseRows.inserts(changes, t) : WarehouseRows.net(changes, t));
-      } catch (IllegalStateException noFeed) {
-        System.out.println(JOB + ": " + noFeed.getMessage() + "; loading the whole table");
-      }
-    }
-    Dataset<Row> rows = WarehouseRows.rows(source.readAt(to), t);
-    if (!t.unknownMember().isEmpty()) {
-      rows = rows.unionByName(WarehouseRows.unknownMember(lake.spark(), t));
-    }
-    return new Batch(t, Mode.FULL, "version " + to + ", whole table", rows);
-  }
-
-  /**
-   * Stages one batch and applies it: delete the staged keys (or all rows), insert the staged rows. For
-   * a fact table, adds the date keys of the staged rows that are not deletions to {@code factDates}.
-   */
-  private TableCounts load(Connection connection, Stager stager, Batch b, Progress progress, Set<Integer> factDates) throws Exception {
-    Dialect dialect = config.target().dialect();
-    Table t = b.table();
-    lake.spark().sparkContext().setJobDescription(JOB + ": stage " + t.name());
-    try (Statement s = connection.createStatement()) {
-      for (String sql : dialect.createStage(t)) {
-        s.execute(sql);
-      }
-      long staged = stager.stage(connection, t, b.rows());
-      Failpoints.reach("warehouse.after-staging");
-      if (t.kind() == Kind.FACT) {
-        try (ResultSet rs = s.executeQuery(dialect.stagedDistinct(t, "date_key"))) {
-          while (rs.next()) {
-            factDates.add(rs.getInt(1));
-          }
-        }
-      }
-      long deleted = s.executeUpdate(b.mode() == Mode.FULL ? dialect.deleteAll(t) : dialect.deleteStaged(t));
-      long inserted = s.executeUpdate(dialect.insertStaged(t));
-      s.execute("DROP TABLE " + Dialect.stage(t));
-      TableCounts c = new TableCounts(b.mode().name().toLowerCase(java.util.Locale.ROOT), staged, deleted, inserted);
-      progress.step("%-20s %s: %,d rows staged, %,d deleted, %,d inserted", t.name(), b.versions(), staged, deleted, inserted);
-      return c;
-    }
-  }
-
-  private void lock(Connection connection, Progress progress) throws SQLException {
-    Optional<String> lock = config.target().dialect().lockLoads();
-    if (lock.isPresent()) {
-      progress.step("taking the load lock (waits while another load runs)");
-      try (Statement s = connection.createStatement()) {
-        s.execute(lock.get());
-      }
-    }
-  }
-
-  /** The versions the newest successful load reached; empty before the first. */
-  private static Map<String, Long> lastLoaded(Connection connection) throws SQLException, JsonProcessingException {
-    try (PreparedStatement q = connection.prepareStatement(
-        "SELECT table_versions FROM etl_job_run WHERE job = ? AND status = ? ORDER BY ended_at DESC LIMIT 1")) {
-      q.setString(1, JOB);
-      q.setString(2, JobRun.Status.SUCCEEDED.name());
-      try (ResultSet rs = q.executeQuery()) {
-        return rs.next() ? JSON.readValue(rs.getString(1), new TypeReference<TreeMap<String, Long>>() {}) : Map.of();
-      }
-    }
-  }
-
-  private static int attempts(Connection connection, String runId) throws SQLException {
-    try (PreparedStatement q = connection.prepareStatement("SELECT COUNT(*) FROM etl_job_run WHERE run_id = ? AND job = ?")) {
-      q.setString(1, runId);
-      q.setString(2, JOB);
-      try (ResultSet rs = q.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
-  }
-
-  /** The hour after the newest hour of the batch layer; the live views serve the speed layer from there on. */
-  private static Optional<Instant> batchWatermark(Connection connection) throws SQLException {
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(hour_start) FROM fact_reading_hourly")) {
-      rs.next();
-      LocalDateTime newest = rs.getObject(1, LocalDateTime.class);
-      return Optional.ofNullable(newest).map(h -> h.toInstant(ZoneOffset.UTC).plus(Duration.ofHours(1)));
-    }
-  }
-
-  private void record(
-      Connection connection, String runId, int attempt, Mode mode, JobRun.Status status, Instant started, Instant ended,
-      Optional<Instant> watermark, Map<String, TableCounts> counts, Map<String, Long> versions, Optional<String> error)
-      throws SQLException {
-    Map<String, Long> flat = new TreeMap<>();
-    counts.forEach((table, c) -> {
-      flat.put(table + ".staged", c.staged());
-      flat.put(table + ".deleted", c.deleted());
-      flat.put(table + ".inserted", c.inserted());
-    });
-    String sql =
-        "INSERT INTO etl_job_run (run_id, attempt, job, origin, mode, window_start, window_end, status, started_at, ended_at, seconds, watermark, counts, table_versions, error)"
-            + " VALUES (?, ?, ?, 'warehouse', ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?)";
-    try (PreparedStatement p = connection.prepareStatement(sql)) {
-      p.setString(1, runId);
-      p.setInt(2, attempt);
-      p.setString(3, JOB);
-      p.setString(4, mode == Mode.FULL ? "full" : "incremental");
-      p.setString(5, status.name());
-      p.setObject(6, utc(started));
-      p.setObject(7, utc(ended));
-      p.setDouble(8, Durations.seconds(started, ended));
-      if (watermark.isPresent()) {
-        p.setObject(9, utc(watermark.get()));
-      } else {
-        p.setNull(9, java.sql.Types.TIMESTAMP);
-      }
-      p.setString(10, JSON.writeValueAsString(flat));
-      p.setString(11, JSON.writeValueAsString(versions));
-      if (error.isPresent()) {
-        String e = error.get();
-        p.setString(12, e.length() > 4000 ? e.substring(0, 4000) : e);
-      } else {
-        p.setNull(12, java.sql.Types.VARCHAR);
-      }
-      p.executeUpdate();
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void rollback(Connection connection, Exception cause) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
-  }
-
-  private Stager stager(String runId) {
-    return switch (config.target().dialect()) {
-      case POSTGRES -> new CopyStdinStager();
-      case DUCKDB -> new ParquetFileStager(new ParquetStaging(lake.spark(), config.staging() + "/" + runId));
-      case REDSHIFT -> new S3ManifestStager(new ParquetStaging(lake.spark(), config.staging() + "/" + runId), config.copy().orElseThrow());
-    };
-  }
-
-  static LocalDateTime utc(Instant i) {
-    return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
-  }
-
 }

@@ -29,119 +29,132 @@ import java.util.Properties;
  * secret.
  */
 public record WarehouseTarget(String url, Dialect dialect, Optional<String> user, Optional<String> password) {
-  public static final String PASSWORD_ENV = "SENSORHOUSE_WAREHOUSE_PASSWORD";
-  public static final String USER_ENV = "SENSORHOUSE_WAREHOUSE_USER";
-  private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String PASSWORD_ENV = "SENSORHOUSE_WAREHOUSE_PASSWORD";
+    public static final String USER_ENV = "SENSORHOUSE_WAREHOUSE_USER";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Loads a secret's text; AWS Secrets Manager in production. */
-  @FunctionalInterface
-  public interface Secrets {
-    String secret(String id);
-  }
-
-  public WarehouseTarget {
-    if (url.toLowerCase(Locale.ROOT).matches(".*[?&;]password=.*")) {
-      throw new IllegalArgumentException("the warehouse URL must not hold a password; set " + PASSWORD_ENV + " or use --password-secret");
+    /** Loads a secret's text; AWS Secrets Manager in production. */
+    @FunctionalInterface
+    public interface Secrets {
+        String secret(String id);
     }
-  }
 
-  /**
-   * The target for {@code --warehouse} (a JDBC URL or a DuckDB file path), {@code --dialect} (empty:
-   * from the URL) and {@code --password-secret}.
-   */
-  public static WarehouseTarget of(String urlOrPath, Optional<String> dialect, Optional<String> passwordSecret, Map<String, String> env, Secrets secrets) {
-    String url = urlOrPath.startsWith("jdbc:") ? urlOrPath : "jdbc:duckdb:" + Path.of(urlOrPath).toAbsolutePath().normalize();
-    Dialect d = dialect.map(Dialect::of).orElseGet(() -> implied(url));
-    if (d == Dialect.DUCKDB) {
-      return new WarehouseTarget(url, d, Optional.empty(), Optional.empty());
-    }
-    Optional<String> user = urlParameter(url, "user").or(() -> Optional.ofNullable(env.get(USER_ENV)));
-    Optional<String> password = Optional.ofNullable(env.get(PASSWORD_ENV));
-    if (passwordSecret.isPresent()) {
-      String text = secrets.secret(passwordSecret.get());
-      try {
-        JsonNode secret = JSON.readTree(text);
-        if (secret != null && secret.isObject()) {
-          password = Optional.ofNullable(secret.path("password").textValue());
-          user = user.or(() -> Optional.ofNullable(secret.path("username").textValue()));
-        } else {
-          password = Optional.of(text);
+    public WarehouseTarget {
+        if (url.toLowerCase(Locale.ROOT).matches(".*[?&;]password=.*")) {
+            throw new IllegalArgumentException(
+                    "the warehouse URL must not hold a password; set " + PASSWORD_ENV + " or use --password-secret");
         }
-      } catch (IOException notJson) {
-        password = Optional.of(text);
-      }
-      if (password.isEmpty()) {
-        throw new IllegalArgumentException("secret " + passwordSecret.get() + " has no \"password\"");
-      }
     }
-    if (password.isEmpty()) {
-      throw new IllegalArgumentException("no password for " + url + ": set " + PASSWORD_ENV + " or use --password-secret ID (AWS Secrets Manager)");
-    }
-    return new WarehouseTarget(url, d, user, password);
-  }
 
-  /** The dialect a JDBC URL implies. */
-  static Dialect implied(String url) {
-    if (url.startsWith("jdbc:redshift:")) {
-      return Dialect.REDSHIFT;
+    /**
+     * The target for {@code --warehouse} (a JDBC URL or a DuckDB file path), {@code --dialect} (empty:
+     * from the URL) and {@code --password-secret}.
+     */
+    public static WarehouseTarget of(
+            String urlOrPath,
+            Optional<String> dialect,
+            Optional<String> passwordSecret,
+            Map<String, String> env,
+            Secrets secrets) {
+        String url = urlOrPath.startsWith("jdbc:")
+                ? urlOrPath
+                : "jdbc:duckdb:" + Path.of(urlOrPath).toAbsolutePath().normalize();
+        Dialect d = dialect.map(Dialect::of).orElseGet(() -> implied(url));
+        if (d == Dialect.DUCKDB) {
+            return new WarehouseTarget(url, d, Optional.empty(), Optional.empty());
+        }
+        Optional<String> user = urlParameter(url, "user").or(() -> Optional.ofNullable(env.get(USER_ENV)));
+        Optional<String> password = Optional.ofNullable(env.get(PASSWORD_ENV));
+        if (passwordSecret.isPresent()) {
+            String text = secrets.secret(passwordSecret.get());
+            try {
+                JsonNode secret = JSON.readTree(text);
+                if (secret != null && secret.isObject()) {
+                    password = Optional.ofNullable(secret.path("password").textValue());
+                    user = user.or(
+                            () -> Optional.ofNullable(secret.path("username").textValue()));
+                } else {
+                    password = Optional.of(text);
+                }
+            } catch (IOException notJson) {
+                password = Optional.of(text);
+            }
+            if (password.isEmpty()) {
+                throw new IllegalArgumentException("secret " + passwordSecret.get() + " has no \"password\"");
+            }
+        }
+        if (password.isEmpty()) {
+            throw new IllegalArgumentException("no password for " + url + ": set " + PASSWORD_ENV
+                    + " or use --password-secret ID (AWS Secrets Manager)");
+        }
+        return new WarehouseTarget(url, d, user, password);
     }
-    if (url.startsWith("jdbc:postgresql:")) {
-      return Dialect.POSTGRES;
-    }
-    if (url.startsWith("jdbc:duckdb:")) {
-      return Dialect.DUCKDB;
-    }
-    throw new IllegalArgumentException("--warehouse '" + url + "' is not a jdbc:redshift://, jdbc:postgresql:// or jdbc:duckdb: URL, nor a DuckDB file path");
-  }
 
-  private static Optional<String> urlParameter(String url, String name) {
-    int q = url.indexOf('?');
-    if (q < 0) {
-      return Optional.empty();
+    /** The dialect a JDBC URL implies. */
+    static Dialect implied(String url) {
+        if (url.startsWith("jdbc:redshift:")) {
+            return Dialect.REDSHIFT;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return Dialect.POSTGRES;
+        }
+        if (url.startsWith("jdbc:duckdb:")) {
+            return Dialect.DUCKDB;
+        }
+        throw new IllegalArgumentException("--warehouse '" + url
+                + "' is not a jdbc:redshift://, jdbc:postgresql:// or jdbc:duckdb: URL, nor a DuckDB file path");
     }
-    for (String pair : url.substring(q + 1).split("[&;]")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equalsIgnoreCase(name)) {
-        return Optional.of(pair.substring(eq + 1));
-      }
+
+    private static Optional<String> urlParameter(String url, String name) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return Optional.empty();
+        }
+        for (String pair : url.substring(q + 1).split("[&;]")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equalsIgnoreCase(name)) {
+                return Optional.of(pair.substring(eq + 1));
+            }
+        }
+        return Optional.empty();
     }
-    return Optional.empty();
-  }
 
-  /** The DuckDB file, for a DuckDB target. */
-  public Optional<Path> duckDbFile() {
-    return dialect == Dialect.DUCKDB ? Optional.of(Path.of(url.substring("jdbc:duckdb:".length()))) : Optional.empty();
-  }
-
-  /** Opens a connection: credentials as properties, and TLS on for the Redshift driver unless the URL says otherwise. */
-  public Connection connect() throws SQLException {
-    Properties p = new Properties();
-    user.ifPresent(u -> p.setProperty("user", u));
-    password.ifPresent(pw -> p.setProperty("password", pw));
-    if (url.startsWith("jdbc:redshift:") && urlParameter(url, "ssl").isEmpty()) {
-      p.setProperty("ssl", "true");
+    /** The DuckDB file, for a DuckDB target. */
+    public Optional<Path> duckDbFile() {
+        return dialect == Dialect.DUCKDB
+                ? Optional.of(Path.of(url.substring("jdbc:duckdb:".length())))
+                : Optional.empty();
     }
-    duckDbFile().ifPresent(f -> {
-      Path parent = f.toAbsolutePath().getParent();
-      if (parent != null) {
-        parent.toFile().mkdirs();
-      }
-    });
-    return DriverManager.getConnection(url, p);
-  }
 
-  /** The URL with nothing secret in it (it never holds a password). */
-  @Override
-  public String toString() {
-    return dialect.label() + " " + url + user.map(u -> " as " + u).orElse("");
-  }
-
-  /** AWS Secrets Manager, with the SDK's default region and credential chains. */
-  public static String secretsManager(String id) {
-    try (var client = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
-        .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-        .build()) {
-      return client.getSecretValue(b -> b.secretId(id)).secretString();
+    /** Opens a connection: credentials as properties, and TLS on for the Redshift driver unless the URL says otherwise. */
+    public Connection connect() throws SQLException {
+        Properties p = new Properties();
+        user.ifPresent(u -> p.setProperty("user", u));
+        password.ifPresent(pw -> p.setProperty("password", pw));
+        if (url.startsWith("jdbc:redshift:") && urlParameter(url, "ssl").isEmpty()) {
+            p.setProperty("ssl", "true");
+        }
+        duckDbFile().ifPresent(f -> {
+            Path parent = f.toAbsolutePath().getParent();
+            if (parent != null) {
+                parent.toFile().mkdirs();
+            }
+        });
+        return DriverManager.getConnection(url, p);
     }
-  }
+
+    /** The URL with nothing secret in it (it never holds a password). */
+    @Override
+    public String toString() {
+        return dialect.label() + " " + url + user.map(u -> " as " + u).orElse("");
+    }
+
+    /** AWS Secrets Manager, with the SDK's default region and credential chains. */
+    public static String secretsManager(String id) {
+        try (var client = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build()) {
+            return client.getSecretValue(b -> b.secretId(id)).secretString();
+        }
+    }
 }

@@ -32,110 +32,141 @@ import org.junit.jupiter.params.provider.ValueSource;
  * before these tests run.
  */
 class LauncherTest extends SparkTestBase {
-  private static final Path REPO = repositoryRoot();
-  private static final Duration HELP_TIMEOUT = Duration.ofMinutes(3);
-  private static final Duration JOB_TIMEOUT = Duration.ofMinutes(6);
-  private static final List<String> COMMANDS = List.of("simulate", "cleanse", "rollup", "run", "status", "demo", "bench");
-  /** The cleanse options (README) with the default --help must show; null: no default value. */
-  private static final Map<String, String> CLEANSE_OPTIONS = new LinkedHashMap<>();
+    private static final Path REPO = repositoryRoot();
+    private static final Duration HELP_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(6);
+    private static final List<String> COMMANDS =
+            List.of("simulate", "cleanse", "rollup", "run", "status", "demo", "bench");
+    /** The cleanse options (README) with the default --help must show; null: no default value. */
+    private static final Map<String, String> CLEANSE_OPTIONS = new LinkedHashMap<>();
 
-  static {
-    CLEANSE_OPTIONS.put("lake", "./lake");
-    CLEANSE_OPTIONS.put("from", null);
-    CLEANSE_OPTIONS.put("to", null);
-    CLEANSE_OPTIONS.put("metrics-catalog", null);
-    CLEANSE_OPTIONS.put("max-record-bytes", "65536");
-    CLEANSE_OPTIONS.put("max-future-skew", "5m");
-    CLEANSE_OPTIONS.put("max-lateness", "7d");
-  }
-
-  @Test
-  void helpExitsZeroAndListsEveryCommand() {
-    try (ChildProcess help = launch(Map.of(), "--help")) {
-      assertThat(help.waitFor(HELP_TIMEOUT)).as(help.describe()).isZero();
-      List<String> lines = help.stdout().lines().toList();
-      for (String command : COMMANDS) {
-        assertThat(lines).as("a help line for %s\n%s", command, help.describe()).anyMatch(l -> l.startsWith("  " + command + " "));
-      }
+    static {
+        CLEANSE_OPTIONS.put("lake", "./lake");
+        CLEANSE_OPTIONS.put("from", null);
+        CLEANSE_OPTIONS.put("to", null);
+        CLEANSE_OPTIONS.put("metrics-catalog", null);
+        CLEANSE_OPTIONS.put("max-record-bytes", "65536");
+        CLEANSE_OPTIONS.put("max-future-skew", "5m");
+        CLEANSE_OPTIONS.put("max-lateness", "7d");
     }
-  }
 
-  @Test
-  void cleanseHelpListsEveryOptionWithItsDefault() {
-    try (ChildProcess help = launch(Map.of(), "cleanse", "--help")) {
-      assertThat(help.waitFor(HELP_TIMEOUT)).as(help.describe()).isZero();
-      List<String> lines = help.stdout().lines().toList();
-      CLEANSE_OPTIONS.forEach((option, dflt) -> {
-        List<String> line = lines.stream().filter(l -> l.trim().startsWith("--" + option + " ")).toList();
-        assertThat(line).as("one help line for --%s\n%s", option, help.describe()).hasSize(1);
-        if (dflt != null) {
-          assertThat(line.get(0)).as("--%s shows its default\n%s", option, help.describe()).endsWith("(default: " + dflt + ")");
+    @Test
+    void helpExitsZeroAndListsEveryCommand() {
+        try (ChildProcess help = launch(Map.of(), "--help")) {
+            assertThat(help.waitFor(HELP_TIMEOUT)).as(help.describe()).isZero();
+            List<String> lines = help.stdout().lines().toList();
+            for (String command : COMMANDS) {
+                assertThat(lines)
+                        .as("a help line for %s\n%s", command, help.describe())
+                        .anyMatch(l -> l.startsWith("  " + command + " "));
+            }
         }
-      });
     }
-  }
 
-  @Test
-  void anUnknownOptionExitsTwoWithAMessageNamingIt() throws Exception {
-    try (ChildProcess run = launch(Map.of(), "cleanse", "--lake", lakeDir().toString(), "--colour", "blue")) {
-      assertThat(run.waitFor(HELP_TIMEOUT)).as(run.describe()).isEqualTo(2);
-      assertThat(run.stderr()).as(run.describe()).contains("unknown option --colour");
+    @Test
+    void cleanseHelpListsEveryOptionWithItsDefault() {
+        try (ChildProcess help = launch(Map.of(), "cleanse", "--help")) {
+            assertThat(help.waitFor(HELP_TIMEOUT)).as(help.describe()).isZero();
+            List<String> lines = help.stdout().lines().toList();
+            CLEANSE_OPTIONS.forEach((option, dflt) -> {
+                List<String> line = lines.stream()
+                        .filter(l -> l.trim().startsWith("--" + option + " "))
+                        .toList();
+                assertThat(line)
+                        .as("one help line for --%s\n%s", option, help.describe())
+                        .hasSize(1);
+                if (dflt != null) {
+                    assertThat(line.get(0))
+                            .as("--%s shows its default\n%s", option, help.describe())
+                            .endsWith("(default: " + dflt + ")");
+                }
+            });
+        }
     }
-  }
 
-  @ParameterizedTest(name = "SENSORHOUSE_LAUNCH={0}")
-  @ValueSource(strings = {"java", "spark-submit"})
-  void simulateThenCleanseOfATinyLakeWorks(String launch) throws Exception {
-    if (launch.equals("spark-submit")) {
-      assumeTrue(pysparkInstalled(), "pyspark is not installed (tests/run.sh installs pyspark 3.5.6)");
+    @Test
+    void anUnknownOptionExitsTwoWithAMessageNamingIt() throws Exception {
+        try (ChildProcess run = launch(Map.of(), "cleanse", "--lake", lakeDir().toString(), "--colour", "blue")) {
+            assertThat(run.waitFor(HELP_TIMEOUT)).as(run.describe()).isEqualTo(2);
+            assertThat(run.stderr()).as(run.describe()).contains("unknown option --colour");
+        }
     }
-    Path lake = lakeDir();
-    String start = "2026-03-01T00:00:00Z";
-    long seed = 99;
-    Map<String, String> env = Map.of("SENSORHOUSE_LAUNCH", launch, "SENSORHOUSE_DRIVER_MEMORY", "2g");
-    try (ChildProcess simulate = launch(env, "simulate", "--lake", lake.toString(), "--start", start, "--seed", Long.toString(seed),
-        "--devices", "3", "--duration", "2h", "--interval", "5m", "--faults", "heavy")) {
-      assertThat(simulate.waitFor(JOB_TIMEOUT)).as(simulate.describe()).isZero();
-    }
-    try (ChildProcess cleanse = launch(env, "cleanse", "--lake", lake.toString())) {
-      assertThat(cleanse.waitFor(JOB_TIMEOUT)).as(cleanse.describe()).isZero();
-      assertThat(cleanse.stdout()).as(cleanse.describe()).contains("cleanse run ");
 
-      InjectionReport report = Simulations.report(lake, start, seed);
-      List<JobRun> runs = Lake.at(spark(), lake.toString()).jobRuns().all();
-      assertThat(runs).as(cleanse.describe()).hasSize(1);
-      assertThat(runs.get(0).status()).isEqualTo(JobRun.Status.SUCCEEDED);
-      assertThat(runs.get(0).inputFiles()).containsExactlyInAnyOrderElementsOf(LakeFiles.rawFiles(lake));
-      assertThat(RunCounts.of(runs.get(0).counts())).as("counts of the launched run\n%s", cleanse.describe()).isEqualTo(RunCounts.of(report.expected()));
-      assertThat(Lake.at(spark(), lake.toString()).cleansedReadings().read().count()).isEqualTo(report.expected().readingsCleansed());
-    }
-  }
+    @ParameterizedTest(name = "SENSORHOUSE_LAUNCH={0}")
+    @ValueSource(strings = {"java", "spark-submit"})
+    void simulateThenCleanseOfATinyLakeWorks(String launch) throws Exception {
+        if (launch.equals("spark-submit")) {
+            assumeTrue(pysparkInstalled(), "pyspark is not installed (tests/run.sh installs pyspark 3.5.6)");
+        }
+        Path lake = lakeDir();
+        String start = "2026-03-01T00:00:00Z";
+        long seed = 99;
+        Map<String, String> env = Map.of("SENSORHOUSE_LAUNCH", launch, "SENSORHOUSE_DRIVER_MEMORY", "2g");
+        try (ChildProcess simulate = launch(
+                env,
+                "simulate",
+                "--lake",
+                lake.toString(),
+                "--start",
+                start,
+                "--seed",
+                Long.toString(seed),
+                "--devices",
+                "3",
+                "--duration",
+                "2h",
+                "--interval",
+                "5m",
+                "--faults",
+                "heavy")) {
+            assertThat(simulate.waitFor(JOB_TIMEOUT)).as(simulate.describe()).isZero();
+        }
+        try (ChildProcess cleanse = launch(env, "cleanse", "--lake", lake.toString())) {
+            assertThat(cleanse.waitFor(JOB_TIMEOUT)).as(cleanse.describe()).isZero();
+            assertThat(cleanse.stdout()).as(cleanse.describe()).contains("cleanse run ");
 
-  /** Runs {@code ./sensorhouse ARGS} from the repository root with {@code env} added to this environment. */
-  private ChildProcess launch(Map<String, String> env, String... args) {
-    List<String> command = new java.util.ArrayList<>();
-    command.add(REPO.resolve("sensorhouse").toString());
-    command.addAll(List.of(args));
-    Map<String, String> all = new HashMap<>(env);
-    all.put("SENSORHOUSE_FAILPOINT", null);
-    return ChildProcess.start(command, REPO, all);
-  }
-
-  private static boolean pysparkInstalled() {
-    try (ChildProcess python = ChildProcess.start(List.of("python3", "-c", "import pyspark"), REPO, Map.of())) {
-      return python.waitFor(Duration.ofMinutes(1)) == 0;
-    } catch (RuntimeException noPython) {
-      return false;
+            InjectionReport report = Simulations.report(lake, start, seed);
+            List<JobRun> runs = Lake.at(spark(), lake.toString()).jobRuns().all();
+            assertThat(runs).as(cleanse.describe()).hasSize(1);
+            assertThat(runs.get(0).status()).isEqualTo(JobRun.Status.SUCCEEDED);
+            assertThat(runs.get(0).inputFiles()).containsExactlyInAnyOrderElementsOf(LakeFiles.rawFiles(lake));
+            assertThat(RunCounts.of(runs.get(0).counts()))
+                    .as("counts of the launched run\n%s", cleanse.describe())
+                    .isEqualTo(RunCounts.of(report.expected()));
+            assertThat(Lake.at(spark(), lake.toString())
+                            .cleansedReadings()
+                            .read()
+                            .count())
+                    .isEqualTo(report.expected().readingsCleansed());
+        }
     }
-  }
 
-  /** The folder holding the launcher: tests run in the tests/ module folder, the launcher is one up. */
-  private static Path repositoryRoot() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isExecutable(p.resolve("sensorhouse")) && Files.isRegularFile(p.resolve("pom.xml"))) {
-        return p;
-      }
+    /** Runs {@code ./sensorhouse ARGS} from the repository root with {@code env} added to this environment. */
+    private ChildProcess launch(Map<String, String> env, String... args) {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(REPO.resolve("sensorhouse").toString());
+        command.addAll(List.of(args));
+        Map<String, String> all = new HashMap<>(env);
+        all.put("SENSORHOUSE_FAILPOINT", null);
+        return ChildProcess.start(command, REPO, all);
     }
-    throw new IllegalStateException("no ./sensorhouse launcher above " + Path.of("").toAbsolutePath());
-  }
+
+    private static boolean pysparkInstalled() {
+        try (ChildProcess python = ChildProcess.start(List.of("python3", "-c", "import pyspark"), REPO, Map.of())) {
+            return python.waitFor(Duration.ofMinutes(1)) == 0;
+        } catch (RuntimeException noPython) {
+            return false;
+        }
+    }
+
+    /** The folder holding the launcher: tests run in the tests/ module folder, the launcher is one up. */
+    private static Path repositoryRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isExecutable(p.resolve("sensorhouse")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException(
+                "no ./sensorhouse launcher above " + Path.of("").toAbsolutePath());
+    }
 }

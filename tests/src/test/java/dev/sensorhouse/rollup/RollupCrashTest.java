@@ -39,101 +39,128 @@ import org.junit.jupiter.params.provider.EnumSource;
  * </ol>
  */
 class RollupCrashTest extends SparkTestBase {
-  private static final String START = "2026-01-01T00:00:00Z";
-  private static final long SEED = 4242;
-  private static final String[] SIMULATE = {"--devices", "4", "--duration", "4h", "--interval", "120s", "--faults", "default"};
-  private static final String HOURLY = "aggregated/readings_hourly";
-  private static final String DAILY = "aggregated/readings_daily";
-  private static final Duration REACH_TIMEOUT = Duration.ofMinutes(4);
+    private static final String START = "2026-01-01T00:00:00Z";
+    private static final long SEED = 4242;
+    private static final String[] SIMULATE = {
+        "--devices", "4", "--duration", "4h", "--interval", "120s", "--faults", "default"
+    };
+    private static final String HOURLY = "aggregated/readings_hourly";
+    private static final String DAILY = "aggregated/readings_daily";
+    private static final Duration REACH_TIMEOUT = Duration.ofMinutes(4);
 
-  /** Where the rollup process dies, and whether hourly holds the run's rows then. */
-  enum Crash {
-    AFTER_HOURLY_COMMIT("rollup.after-hourly-commit", false),
-    BEFORE_RUN_RECORD("rollup.before-run-record", true);
+    /** Where the rollup process dies, and whether hourly holds the run's rows then. */
+    enum Crash {
+        AFTER_HOURLY_COMMIT("rollup.after-hourly-commit", false),
+        BEFORE_RUN_RECORD("rollup.before-run-record", true);
 
-    final String failpoint;
-    final boolean dailyWritten;
+        final String failpoint;
+        final boolean dailyWritten;
 
-    Crash(String failpoint, boolean dailyWritten) {
-      this.failpoint = failpoint;
-      this.dailyWritten = dailyWritten;
+        Crash(String failpoint, boolean dailyWritten) {
+            this.failpoint = failpoint;
+            this.dailyWritten = dailyWritten;
+        }
     }
-  }
 
-  @TempDir static Path shared;
+    @TempDir
+    static Path shared;
 
-  private static final Map<Crash, Path> LAKES = new EnumMap<>(Crash.class);
-  private static final Map<Crash, ChildProcess> CHILDREN = new EnumMap<>(Crash.class);
-  private static JobRun referenceRun;
-  private static TableSnapshot referenceHourly;
-  private static TableSnapshot referenceDaily;
+    private static final Map<Crash, Path> LAKES = new EnumMap<>(Crash.class);
+    private static final Map<Crash, ChildProcess> CHILDREN = new EnumMap<>(Crash.class);
+    private static JobRun referenceRun;
+    private static TableSnapshot referenceHourly;
+    private static TableSnapshot referenceDaily;
 
-  @BeforeAll
-  static void startTheDoomedRollupsAndRollUpAReferenceLake() {
-    spark();
-    for (Crash crash : Crash.values()) {
-      Path lake = shared.resolve(crash.name().toLowerCase(Locale.ROOT) + "/lake");
-      Simulations.simulate(lake, START, SEED, SIMULATE);
-      Cli.succeed("cleanse", "--lake", lake.toString());
-      LAKES.put(crash, lake);
-      CHILDREN.put(crash, startRollup(crash, lake));
+    @BeforeAll
+    static void startTheDoomedRollupsAndRollUpAReferenceLake() {
+        spark();
+        for (Crash crash : Crash.values()) {
+            Path lake = shared.resolve(crash.name().toLowerCase(Locale.ROOT) + "/lake");
+            Simulations.simulate(lake, START, SEED, SIMULATE);
+            Cli.succeed("cleanse", "--lake", lake.toString());
+            LAKES.put(crash, lake);
+            CHILDREN.put(crash, startRollup(crash, lake));
+        }
+        Path reference = shared.resolve("reference/lake");
+        Simulations.simulate(reference, START, SEED, SIMULATE);
+        Cli.succeed("cleanse", "--lake", reference.toString());
+        Cli.succeed("rollup", "--lake", reference.toString());
+        referenceRun = rollupRuns(reference).get(0);
+        referenceHourly = TableSnapshot.ofTable(spark(), reference, HOURLY);
+        referenceDaily = TableSnapshot.ofTable(spark(), reference, DAILY);
     }
-    Path reference = shared.resolve("reference/lake");
-    Simulations.simulate(reference, START, SEED, SIMULATE);
-    Cli.succeed("cleanse", "--lake", reference.toString());
-    Cli.succeed("rollup", "--lake", reference.toString());
-    referenceRun = rollupRuns(reference).get(0);
-    referenceHourly = TableSnapshot.ofTable(spark(), reference, HOURLY);
-    referenceDaily = TableSnapshot.ofTable(spark(), reference, DAILY);
-  }
 
-  @AfterAll
-  static void killWhatIsLeft() {
-    CHILDREN.values().forEach(ChildProcess::close);
-  }
-
-  @ParameterizedTest(name = "killed {0}")
-  @EnumSource(Crash.class)
-  void theRollupAfterAKilledRollupLeavesExactlyWhatAnUninterruptedRollupLeaves(Crash crash) {
-    ChildProcess child = CHILDREN.get(crash);
-    assertThat(child.awaitStderr("FAILPOINT " + crash.failpoint, REACH_TIMEOUT)).as("reached %s\n%s", crash.failpoint, child.describe()).isTrue();
-    assertThat(child.killHard()).as("exit value after SIGKILL\n%s", child.describe()).isEqualTo(ChildProcess.SIGKILL_EXIT);
-
-    Path lake = LAKES.get(crash);
-    Lake tables = Lake.at(spark(), lake.toString());
-    assertThat(rollupRuns(lake)).as("rollup runs left by the killed run").noneMatch(r -> r.status() == JobRun.Status.SUCCEEDED);
-    TableSnapshot.ofTable(spark(), lake, HOURLY).assertSameRowsAs(referenceHourly);
-    assertThat(tables.readingsDaily().read().count() > 0).as("whether daily holds rows when killed %s", crash).isEqualTo(crash.dailyWritten);
-
-    Cli.succeed("rollup", "--lake", lake.toString());
-
-    TableSnapshot.ofTable(spark(), lake, HOURLY).assertSameRowsAs(referenceHourly);
-    TableSnapshot.ofTable(spark(), lake, DAILY).assertSameRowsAs(referenceDaily);
-    List<JobRun> succeeded = rollupRuns(lake).stream().filter(r -> r.status() == JobRun.Status.SUCCEEDED).toList();
-    assertThat(succeeded).hasSize(1);
-    assertThat(succeeded.get(0).runId()).isEqualTo(referenceRun.runId());
-    assertThat(succeeded.get(0).count("buckets_touched")).isEqualTo(referenceRun.count("buckets_touched")).isEqualTo(referenceHourly.size());
-    assertThat(succeeded.get(0).watermark()).isEqualTo(tables.jobRuns().succeeded("cleanse").stream().map(JobRun::endedAt).max(java.util.Comparator.naturalOrder()));
-
-    Cli.succeed("rollup", "--lake", lake.toString());
-    TableSnapshot.ofTable(spark(), lake, HOURLY).assertSameRowsAs(referenceHourly);
-    TableSnapshot.ofTable(spark(), lake, DAILY).assertSameRowsAs(referenceDaily);
-  }
-
-  private static ChildProcess startRollup(Crash crash, Path lake) {
-    Path scratch = lake.resolveSibling("scratch");
-    try {
-      Files.createDirectories(scratch);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    @AfterAll
+    static void killWhatIsLeft() {
+        CHILDREN.values().forEach(ChildProcess::close);
     }
-    Map<String, String> env = new HashMap<>();
-    env.put("SENSORHOUSE_FAILPOINT", null);
-    return ChildProcess.start(
-        ChildProcess.sensorhouseJava(scratch, List.of("-Dsensorhouse.failpoint=" + crash.failpoint), "rollup", "--lake", lake.toString()), scratch, env);
-  }
 
-  private static List<JobRun> rollupRuns(Path lake) {
-    return Lake.at(spark(), lake.toString()).jobRuns().all().stream().filter(r -> r.job().equals(RollupJob.JOB)).toList();
-  }
+    @ParameterizedTest(name = "killed {0}")
+    @EnumSource(Crash.class)
+    void theRollupAfterAKilledRollupLeavesExactlyWhatAnUninterruptedRollupLeaves(Crash crash) {
+        ChildProcess child = CHILDREN.get(crash);
+        assertThat(child.awaitStderr("FAILPOINT " + crash.failpoint, REACH_TIMEOUT))
+                .as("reached %s\n%s", crash.failpoint, child.describe())
+                .isTrue();
+        assertThat(child.killHard())
+                .as("exit value after SIGKILL\n%s", child.describe())
+                .isEqualTo(ChildProcess.SIGKILL_EXIT);
+
+        Path lake = LAKES.get(crash);
+        Lake tables = Lake.at(spark(), lake.toString());
+        assertThat(rollupRuns(lake))
+                .as("rollup runs left by the killed run")
+                .noneMatch(r -> r.status() == JobRun.Status.SUCCEEDED);
+        TableSnapshot.ofTable(spark(), lake, HOURLY).assertSameRowsAs(referenceHourly);
+        assertThat(tables.readingsDaily().read().count() > 0)
+                .as("whether daily holds rows when killed %s", crash)
+                .isEqualTo(crash.dailyWritten);
+
+        Cli.succeed("rollup", "--lake", lake.toString());
+
+        TableSnapshot.ofTable(spark(), lake, HOURLY).assertSameRowsAs(referenceHourly);
+        TableSnapshot.ofTable(spark(), lake, DAILY).assertSameRowsAs(referenceDaily);
+        List<JobRun> succeeded = rollupRuns(lake).stream()
+                .filter(r -> r.status() == JobRun.Status.SUCCEEDED)
+                .toList();
+        assertThat(succeeded).hasSize(1);
+        assertThat(succeeded.get(0).runId()).isEqualTo(referenceRun.runId());
+        assertThat(succeeded.get(0).count("buckets_touched"))
+                .isEqualTo(referenceRun.count("buckets_touched"))
+                .isEqualTo(referenceHourly.size());
+        assertThat(succeeded.get(0).watermark())
+                .isEqualTo(tables.jobRuns().succeeded("cleanse").stream()
+                        .map(JobRun::endedAt)
+                        .max(java.util.Comparator.naturalOrder()));
+
+        Cli.succeed("rollup", "--lake", lake.toString());
+        TableSnapshot.ofTable(spark(), lake, HOURLY).assertSameRowsAs(referenceHourly);
+        TableSnapshot.ofTable(spark(), lake, DAILY).assertSameRowsAs(referenceDaily);
+    }
+
+    private static ChildProcess startRollup(Crash crash, Path lake) {
+        Path scratch = lake.resolveSibling("scratch");
+        try {
+            Files.createDirectories(scratch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("SENSORHOUSE_FAILPOINT", null);
+        return ChildProcess.start(
+                ChildProcess.sensorhouseJava(
+                        scratch,
+                        List.of("-Dsensorhouse.failpoint=" + crash.failpoint),
+                        "rollup",
+                        "--lake",
+                        lake.toString()),
+                scratch,
+                env);
+    }
+
+    private static List<JobRun> rollupRuns(Path lake) {
+        return Lake.at(spark(), lake.toString()).jobRuns().all().stream()
+                .filter(r -> r.job().equals(RollupJob.JOB))
+                .toList();
+    }
 }

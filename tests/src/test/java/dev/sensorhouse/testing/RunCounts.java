@@ -14,49 +14,49 @@ import java.util.TreeMap;
  * met. Other keys of the run record (files, ...) are not part of the comparison.
  */
 public final class RunCounts {
-  private static final String[] TOTALS = {
-    "lines_in", "events_cleansed", "lines_quarantined", "duplicates", "readings_cleansed", "quarantine_rows"
-  };
+    private static final String[] TOTALS = {
+        "lines_in", "events_cleansed", "lines_quarantined", "duplicates", "readings_cleansed", "quarantine_rows"
+    };
 
-  private RunCounts() {}
+    private RunCounts() {}
 
-  /** The expected counts of a cleanse over everything the simulator wrote. */
-  public static Map<String, Long> of(InjectionReport.Expected e) {
-    Map<String, Long> m = new TreeMap<>();
-    m.put("lines_in", e.linesIn());
-    m.put("events_cleansed", e.eventsCleansed());
-    m.put("lines_quarantined", e.linesQuarantined());
-    m.put("duplicates", e.duplicates());
-    m.put("readings_cleansed", e.readingsCleansed());
-    m.put("quarantine_rows", e.quarantineRows());
-    e.quarantineRowsByReason().forEach((reason, n) -> {
-      if (n != 0) {
-        m.put("quarantined." + reason, n);
-      }
-    });
-    return m;
-  }
-
-  /** The comparable part of a run record's counts; a missing total reads as absent, not as zero. */
-  public static Map<String, Long> of(Map<String, Long> runCounts) {
-    Map<String, Long> m = new TreeMap<>();
-    for (String total : TOTALS) {
-      if (runCounts.containsKey(total)) {
-        m.put(total, runCounts.get(total));
-      }
+    /** The expected counts of a cleanse over everything the simulator wrote. */
+    public static Map<String, Long> of(InjectionReport.Expected e) {
+        Map<String, Long> m = new TreeMap<>();
+        m.put("lines_in", e.linesIn());
+        m.put("events_cleansed", e.eventsCleansed());
+        m.put("lines_quarantined", e.linesQuarantined());
+        m.put("duplicates", e.duplicates());
+        m.put("readings_cleansed", e.readingsCleansed());
+        m.put("quarantine_rows", e.quarantineRows());
+        e.quarantineRowsByReason().forEach((reason, n) -> {
+            if (n != 0) {
+                m.put("quarantined." + reason, n);
+            }
+        });
+        return m;
     }
-    runCounts.forEach((k, n) -> {
-      if (k.startsWith("quarantined.") && n != 0) {
-        m.put(k, n);
-      }
-    });
-    return m;
-  }
 
-  /** {@code counts} plus {@code n} under {@code key} (e.g. redelivered lines on top of a report's expectation). */
-  public static Map<String, Long> plus(Map<String, Long> counts, String key, long n) {
-    Map<String, Long> m = new TreeMap<>(counts);
-    m.merge(key, n, Long::sum);
-    return m;
-  }
+    /** The comparable part of a run record's counts; a missing total reads as absent, not as zero. */
+    public static Map<String, Long> of(Map<String, Long> runCounts) {
+        Map<String, Long> m = new TreeMap<>();
+        for (String total : TOTALS) {
+            if (runCounts.containsKey(total)) {
+                m.put(total, runCounts.get(total));
+            }
+        }
+        runCounts.forEach((k, n) -> {
+            if (k.startsWith("quarantined.") && n != 0) {
+                m.put(k, n);
+            }
+        });
+        return m;
+    }
+
+    /** {@code counts} plus {@code n} under {@code key} (e.g. redelivered lines on top of a report's expectation). */
+    public static Map<String, Long> plus(Map<String, Long> counts, String key, long n) {
+        Map<String, Long> m = new TreeMap<>(counts);
+        m.merge(key, n, Long::sum);
+        return m;
+    }
 }

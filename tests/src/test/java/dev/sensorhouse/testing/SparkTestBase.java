@@ -12,25 +12,26 @@ import org.junit.jupiter.api.io.TempDir;
  * its own lake folder.
  */
 public abstract class SparkTestBase {
-  private static SparkSession spark;
+    private static SparkSession spark;
 
-  @TempDir protected Path tmp;
+    @TempDir
+    protected Path tmp;
 
-  protected static synchronized SparkSession spark() {
-    if (spark == null) {
-      System.setProperty("spark.master", "local[2]");
-      System.setProperty("spark.sql.shuffle.partitions", "2");
-      System.setProperty("spark.default.parallelism", "2");
-      System.setProperty("spark.ui.enabled", "false");
-      spark = SparkSessions.getOrCreate("sensorhouse-tests");
-      spark.sparkContext().setLogLevel("WARN");
+    protected static synchronized SparkSession spark() {
+        if (spark == null) {
+            System.setProperty("spark.master", "local[2]");
+            System.setProperty("spark.sql.shuffle.partitions", "2");
+            System.setProperty("spark.default.parallelism", "2");
+            System.setProperty("spark.ui.enabled", "false");
+            spark = SparkSessions.getOrCreate("sensorhouse-tests");
+            spark.sparkContext().setLogLevel("WARN");
+        }
+        return spark;
     }
-    return spark;
-  }
 
-  protected Path lakeDir() throws IOException {
-    Path lake = tmp.resolve("lake");
-    Files.createDirectories(lake);
-    return lake;
-  }
+    protected Path lakeDir() throws IOException {
+        Path lake = tmp.resolve("lake");
+        Files.createDirectories(lake);
+        return lake;
+    }
 }

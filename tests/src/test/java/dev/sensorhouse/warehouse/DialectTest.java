@@ -19,18 +19,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  * TABLE takes NOT NULL before ENCODE, as its own v_generate_tbl_ddl writes it).
  */
 class DialectTest {
-  private static final StarSchema SCHEMA = StarSchema.defaults();
-  private static final Table FACT_READING = SCHEMA.table("fact_reading");
-  private static final Table DIM_DEVICE = SCHEMA.table("dim_device");
-  private static final Table DIM_METRIC = SCHEMA.table("dim_metric");
-  private static final Table DIM_DATE = SCHEMA.table("dim_date");
-  private static final Table ETL_JOB_RUN = SCHEMA.table("etl_job_run");
+    private static final StarSchema SCHEMA = StarSchema.defaults();
+    private static final Table FACT_READING = SCHEMA.table("fact_reading");
+    private static final Table DIM_DEVICE = SCHEMA.table("dim_device");
+    private static final Table DIM_METRIC = SCHEMA.table("dim_metric");
+    private static final Table DIM_DATE = SCHEMA.table("dim_date");
+    private static final Table ETL_JOB_RUN = SCHEMA.table("etl_job_run");
 
-  // --- CREATE TABLE ---------------------------------------------------------------------------
+    // --- CREATE TABLE ---------------------------------------------------------------------------
 
-  @Test
-  void redshiftFactIsDistributedByDeviceSortedByEventTimeAndEncodedPerColumn() {
-    assertThat(Dialect.REDSHIFT.createTable(FACT_READING)).isEqualTo("""
+    @Test
+    void redshiftFactIsDistributedByDeviceSortedByEventTimeAndEncodedPerColumn() {
+        assertThat(Dialect.REDSHIFT.createTable(FACT_READING)).isEqualTo("""
         CREATE TABLE IF NOT EXISTS fact_reading (
           event_id VARCHAR(64) NOT NULL ENCODE ZSTD,
           metric VARCHAR(64) NOT NULL ENCODE ZSTD,
@@ -52,11 +52,11 @@ class DialectTest {
         DISTSTYLE KEY
         DISTKEY (device_key)
         COMPOUND SORTKEY (event_ts)""");
-  }
+    }
 
-  @Test
-  void redshiftDimensionIsCopiedToEveryNodeAndKeepsItsCompoundSortKeyRaw() {
-    assertThat(Dialect.REDSHIFT.createTable(DIM_DEVICE)).isEqualTo("""
+    @Test
+    void redshiftDimensionIsCopiedToEveryNodeAndKeepsItsCompoundSortKeyRaw() {
+        assertThat(Dialect.REDSHIFT.createTable(DIM_DEVICE)).isEqualTo("""
         CREATE TABLE IF NOT EXISTS dim_device (
           device_key BIGINT NOT NULL ENCODE AZ64,
           device_id VARCHAR(64) NOT NULL ENCODE RAW,
@@ -74,35 +74,46 @@ class DialectTest {
         )
         DISTSTYLE ALL
         COMPOUND SORTKEY (device_id, valid_from)""");
-  }
+    }
 
-  @Test
-  void redshiftEncodesDatesAsAz64AndATableWithoutSortKeyHasNoSortKeyClause() {
-    assertThat(Dialect.REDSHIFT.createTable(DIM_DATE)).contains("  date DATE NOT NULL ENCODE AZ64,\n", "  date_key INTEGER NOT NULL ENCODE RAW,\n");
-    assertThat(Dialect.REDSHIFT.createTable(SCHEMA.table("etl_load_lock"))).isEqualTo("""
+    @Test
+    void redshiftEncodesDatesAsAz64AndATableWithoutSortKeyHasNoSortKeyClause() {
+        assertThat(Dialect.REDSHIFT.createTable(DIM_DATE))
+                .contains("  date DATE NOT NULL ENCODE AZ64,\n", "  date_key INTEGER NOT NULL ENCODE RAW,\n");
+        assertThat(Dialect.REDSHIFT.createTable(SCHEMA.table("etl_load_lock"))).isEqualTo("""
         CREATE TABLE IF NOT EXISTS etl_load_lock (
           holder VARCHAR(64) ENCODE ZSTD
         )
         DISTSTYLE ALL""");
-  }
+    }
 
-  @Test
-  void aColumnsOwnEncodingWinsOverTheOneItsTypeSuits() {
-    Table t = new Table("t", Kind.DIMENSION, Optional.empty(), List.of("k"), "all", Optional.empty(), List.of("k"),
-        List.of(new Column("k", "bigint", false, "k", Optional.of("delta")), new Column("s", "varchar(8)", true, "s", Optional.of("bytedict"))), Map.of());
+    @Test
+    void aColumnsOwnEncodingWinsOverTheOneItsTypeSuits() {
+        Table t = new Table(
+                "t",
+                Kind.DIMENSION,
+                Optional.empty(),
+                List.of("k"),
+                "all",
+                Optional.empty(),
+                List.of("k"),
+                List.of(
+                        new Column("k", "bigint", false, "k", Optional.of("delta")),
+                        new Column("s", "varchar(8)", true, "s", Optional.of("bytedict"))),
+                Map.of());
 
-    assertThat(Dialect.REDSHIFT.createTable(t)).isEqualTo("""
+        assertThat(Dialect.REDSHIFT.createTable(t)).isEqualTo("""
         CREATE TABLE IF NOT EXISTS t (
           k BIGINT NOT NULL ENCODE DELTA,
           s VARCHAR(8) ENCODE BYTEDICT
         )
         DISTSTYLE ALL
         COMPOUND SORTKEY (k)""");
-  }
+    }
 
-  @Test
-  void postgresTableHasPlainTypesAndNoStorageClauses() {
-    assertThat(Dialect.POSTGRES.createTable(FACT_READING)).isEqualTo("""
+    @Test
+    void postgresTableHasPlainTypesAndNoStorageClauses() {
+        assertThat(Dialect.POSTGRES.createTable(FACT_READING)).isEqualTo("""
         CREATE TABLE IF NOT EXISTS fact_reading (
           event_id VARCHAR(64) NOT NULL,
           metric VARCHAR(64) NOT NULL,
@@ -121,11 +132,11 @@ class DialectTest {
           arrival_ts TIMESTAMP NOT NULL,
           run_id VARCHAR(64) NOT NULL
         )""");
-  }
+    }
 
-  @Test
-  void duckDbTableUsesUnboundedVarcharAndDouble() {
-    assertThat(Dialect.DUCKDB.createTable(FACT_READING)).isEqualTo("""
+    @Test
+    void duckDbTableUsesUnboundedVarcharAndDouble() {
+        assertThat(Dialect.DUCKDB.createTable(FACT_READING)).isEqualTo("""
         CREATE TABLE IF NOT EXISTS fact_reading (
           event_id VARCHAR NOT NULL,
           metric VARCHAR NOT NULL,
@@ -144,7 +155,7 @@ class DialectTest {
           arrival_ts TIMESTAMP NOT NULL,
           run_id VARCHAR NOT NULL
         )""");
-    assertThat(Dialect.DUCKDB.createTable(DIM_DATE)).isEqualTo("""
+        assertThat(Dialect.DUCKDB.createTable(DIM_DATE)).isEqualTo("""
         CREATE TABLE IF NOT EXISTS dim_date (
           date_key INTEGER NOT NULL,
           date DATE NOT NULL,
@@ -157,15 +168,14 @@ class DialectTest {
           iso_week INTEGER NOT NULL,
           is_weekend BOOLEAN NOT NULL
         )""");
-  }
+    }
 
-  // --- staging ---------------------------------------------------------------------------------
+    // --- staging ---------------------------------------------------------------------------------
 
-  @Test
-  void redshiftStageOfAFactIsATempTableDistributedLikeItsTarget() {
-    assertThat(Dialect.REDSHIFT.createStage(FACT_READING)).containsExactly(
-        "DROP TABLE IF EXISTS stage_fact_reading",
-        """
+    @Test
+    void redshiftStageOfAFactIsATempTableDistributedLikeItsTarget() {
+        assertThat(Dialect.REDSHIFT.createStage(FACT_READING))
+                .containsExactly("DROP TABLE IF EXISTS stage_fact_reading", """
         CREATE TEMP TABLE stage_fact_reading (
           event_id VARCHAR(64),
           metric VARCHAR(64),
@@ -187,13 +197,12 @@ class DialectTest {
         )
         DISTSTYLE KEY
         DISTKEY (device_key)""");
-  }
+    }
 
-  @Test
-  void redshiftStageOfATableWithoutDistKeyHasNoDistributionClause() {
-    assertThat(Dialect.REDSHIFT.createStage(DIM_METRIC)).containsExactly(
-        "DROP TABLE IF EXISTS stage_dim_metric",
-        """
+    @Test
+    void redshiftStageOfATableWithoutDistKeyHasNoDistributionClause() {
+        assertThat(Dialect.REDSHIFT.createStage(DIM_METRIC))
+                .containsExactly("DROP TABLE IF EXISTS stage_dim_metric", """
         CREATE TEMP TABLE stage_dim_metric (
           metric VARCHAR(64),
           profile VARCHAR(32),
@@ -204,13 +213,12 @@ class DialectTest {
           alert_high DOUBLE PRECISION,
           _deleted BOOLEAN NOT NULL
         )""");
-  }
+    }
 
-  @Test
-  void postgresAndDuckDbStagesAreTempTablesWithTheirOwnTypes() {
-    assertThat(Dialect.POSTGRES.createStage(DIM_METRIC)).containsExactly(
-        "DROP TABLE IF EXISTS stage_dim_metric",
-        """
+    @Test
+    void postgresAndDuckDbStagesAreTempTablesWithTheirOwnTypes() {
+        assertThat(Dialect.POSTGRES.createStage(DIM_METRIC))
+                .containsExactly("DROP TABLE IF EXISTS stage_dim_metric", """
         CREATE TEMP TABLE stage_dim_metric (
           metric VARCHAR(64),
           profile VARCHAR(32),
@@ -221,9 +229,8 @@ class DialectTest {
           alert_high DOUBLE PRECISION,
           _deleted BOOLEAN NOT NULL
         )""");
-    assertThat(Dialect.DUCKDB.createStage(FACT_READING)).containsExactly(
-        "DROP TABLE IF EXISTS stage_fact_reading",
-        """
+        assertThat(Dialect.DUCKDB.createStage(FACT_READING))
+                .containsExactly("DROP TABLE IF EXISTS stage_fact_reading", """
         CREATE TEMP TABLE stage_fact_reading (
           event_id VARCHAR,
           metric VARCHAR,
@@ -243,48 +250,54 @@ class DialectTest {
           run_id VARCHAR,
           _deleted BOOLEAN NOT NULL
         )""");
-  }
+    }
 
-  @Test
-  void duckDbStagesParquetFilesWithQuotedPathsInColumnOrder() {
-    assertThat(ParquetFileStager.insertSql(DIM_METRIC, List.of("/tmp/stage/part-0.parquet", "/tmp/o'brien/part-1.parquet"))).isEqualTo(
-        "INSERT INTO stage_dim_metric (metric, profile, unit, min_value, max_value, alert_low, alert_high, _deleted)"
-            + " SELECT metric, profile, unit, min_value, max_value, alert_low, alert_high, _deleted"
-            + " FROM read_parquet(['/tmp/stage/part-0.parquet', '/tmp/o''brien/part-1.parquet'])");
-  }
+    @Test
+    void duckDbStagesParquetFilesWithQuotedPathsInColumnOrder() {
+        assertThat(ParquetFileStager.insertSql(
+                        DIM_METRIC, List.of("/tmp/stage/part-0.parquet", "/tmp/o'brien/part-1.parquet")))
+                .isEqualTo(
+                        "INSERT INTO stage_dim_metric (metric, profile, unit, min_value, max_value, alert_low, alert_high, _deleted)"
+                                + " SELECT metric, profile, unit, min_value, max_value, alert_low, alert_high, _deleted"
+                                + " FROM read_parquet(['/tmp/stage/part-0.parquet', '/tmp/o''brien/part-1.parquet'])");
+    }
 
-  // --- delete and insert -----------------------------------------------------------------------
+    // --- delete and insert -----------------------------------------------------------------------
 
-  @ParameterizedTest
-  @EnumSource(Dialect.class)
-  void deleteStagedMatchesEveryPartOfTheBusinessKey(Dialect d) {
-    assertThat(d.deleteStaged(FACT_READING)).isEqualTo(
-        "DELETE FROM fact_reading USING stage_fact_reading s WHERE fact_reading.event_id = s.event_id AND fact_reading.metric = s.metric");
-    assertThat(d.deleteStaged(DIM_DEVICE)).isEqualTo("DELETE FROM dim_device USING stage_dim_device s WHERE dim_device.device_key = s.device_key");
-  }
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void deleteStagedMatchesEveryPartOfTheBusinessKey(Dialect d) {
+        assertThat(d.deleteStaged(FACT_READING))
+                .isEqualTo(
+                        "DELETE FROM fact_reading USING stage_fact_reading s WHERE fact_reading.event_id = s.event_id AND fact_reading.metric = s.metric");
+        assertThat(d.deleteStaged(DIM_DEVICE))
+                .isEqualTo(
+                        "DELETE FROM dim_device USING stage_dim_device s WHERE dim_device.device_key = s.device_key");
+    }
 
-  @ParameterizedTest
-  @EnumSource(Dialect.class)
-  void deleteAllEmptiesATableButKeepsTheLoadsOwnAuditRows(Dialect d) {
-    assertThat(d.deleteAll(FACT_READING)).isEqualTo("DELETE FROM fact_reading");
-    assertThat(d.deleteAll(DIM_DEVICE)).isEqualTo("DELETE FROM dim_device");
-    assertThat(d.deleteAll(ETL_JOB_RUN)).isEqualTo("DELETE FROM etl_job_run WHERE origin = 'lake'");
-  }
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void deleteAllEmptiesATableButKeepsTheLoadsOwnAuditRows(Dialect d) {
+        assertThat(d.deleteAll(FACT_READING)).isEqualTo("DELETE FROM fact_reading");
+        assertThat(d.deleteAll(DIM_DEVICE)).isEqualTo("DELETE FROM dim_device");
+        assertThat(d.deleteAll(ETL_JOB_RUN)).isEqualTo("DELETE FROM etl_job_run WHERE origin = 'lake'");
+    }
 
-  @ParameterizedTest
-  @EnumSource(Dialect.class)
-  void insertStagedCopiesTheNamedColumnsOfRowsThatAreNotDeletions(Dialect d) {
-    assertThat(d.insertStaged(DIM_METRIC)).isEqualTo(
-        "INSERT INTO dim_metric (metric, profile, unit, min_value, max_value, alert_low, alert_high)"
-            + " SELECT metric, profile, unit, min_value, max_value, alert_low, alert_high FROM stage_dim_metric WHERE NOT _deleted");
-  }
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void insertStagedCopiesTheNamedColumnsOfRowsThatAreNotDeletions(Dialect d) {
+        assertThat(d.insertStaged(DIM_METRIC))
+                .isEqualTo(
+                        "INSERT INTO dim_metric (metric, profile, unit, min_value, max_value, alert_low, alert_high)"
+                                + " SELECT metric, profile, unit, min_value, max_value, alert_low, alert_high FROM stage_dim_metric WHERE NOT _deleted");
+    }
 
-  // --- views, lock, catalog queries ------------------------------------------------------------
+    // --- views, lock, catalog queries ------------------------------------------------------------
 
-  @ParameterizedTest
-  @EnumSource(Dialect.class)
-  void viewIsCreatedOrReplacedFromItsSqlFileWithoutComments(Dialect d) {
-    assertThat(d.createView(SCHEMA.views().get(0))).isEqualTo("""
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void viewIsCreatedOrReplacedFromItsSqlFileWithoutComments(Dialect d) {
+        assertThat(d.createView(SCHEMA.views().get(0))).isEqualTo("""
         CREATE OR REPLACE VIEW v_reading_hourly_live AS
         SELECT device_id, metric, hour_start, value_count, value_min, value_max, value_sum, value_avg, 'batch' AS layer
         FROM fact_reading_hourly
@@ -293,37 +306,38 @@ class DialectTest {
         SELECT device_id, metric, hour_start, value_count, value_min, value_max, value_sum, value_avg, 'speed' AS layer
         FROM speed_reading_hourly
         WHERE hour_start >= (SELECT COALESCE(MAX(watermark), TIMESTAMP '1970-01-01 00:00:00') FROM etl_job_run WHERE job = 'load-warehouse' AND status = 'SUCCEEDED')""");
-  }
+    }
 
-  @Test
-  void serverDialectsLockTheLockTableAndDuckDbReliesOnItsFileLock() {
-    assertThat(Dialect.REDSHIFT.lockLoads()).contains("LOCK etl_load_lock");
-    assertThat(Dialect.POSTGRES.lockLoads()).contains("LOCK etl_load_lock");
-    assertThat(Dialect.DUCKDB.lockLoads()).isEmpty();
-  }
+    @Test
+    void serverDialectsLockTheLockTableAndDuckDbReliesOnItsFileLock() {
+        assertThat(Dialect.REDSHIFT.lockLoads()).contains("LOCK etl_load_lock");
+        assertThat(Dialect.POSTGRES.lockLoads()).contains("LOCK etl_load_lock");
+        assertThat(Dialect.DUCKDB.lockLoads()).isEmpty();
+    }
 
-  @ParameterizedTest
-  @EnumSource(Dialect.class)
-  void columnsQueryReadsTheCurrentSchemaOfInformationSchema(Dialect d) {
-    assertThat(d.columnsQuery()).isEqualTo(
-        "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position");
-  }
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void columnsQueryReadsTheCurrentSchemaOfInformationSchema(Dialect d) {
+        assertThat(d.columnsQuery())
+                .isEqualTo(
+                        "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position");
+    }
 
-  // --- names -----------------------------------------------------------------------------------
+    // --- names -----------------------------------------------------------------------------------
 
-  @Test
-  void dialectIsFoundByItsNameInAnyCase() {
-    assertThat(Dialect.of("redshift")).isEqualTo(Dialect.REDSHIFT);
-    assertThat(Dialect.of("Postgres")).isEqualTo(Dialect.POSTGRES);
-    assertThat(Dialect.of("DUCKDB")).isEqualTo(Dialect.DUCKDB);
-    assertThat(Dialect.DUCKDB.label()).isEqualTo("duckdb");
-  }
+    @Test
+    void dialectIsFoundByItsNameInAnyCase() {
+        assertThat(Dialect.of("redshift")).isEqualTo(Dialect.REDSHIFT);
+        assertThat(Dialect.of("Postgres")).isEqualTo(Dialect.POSTGRES);
+        assertThat(Dialect.of("DUCKDB")).isEqualTo(Dialect.DUCKDB);
+        assertThat(Dialect.DUCKDB.label()).isEqualTo("duckdb");
+    }
 
-  @Test
-  void unknownDialectIsRefusedNamingItAndTheKnownOnes() {
-    assertThatThrownBy(() -> Dialect.of("mysql"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown warehouse dialect 'mysql'; expected redshift, postgres or duckdb");
-    assertThatThrownBy(() -> Dialect.of("postgresql")).hasMessageContaining("'postgresql'");
-  }
+    @Test
+    void unknownDialectIsRefusedNamingItAndTheKnownOnes() {
+        assertThatThrownBy(() -> Dialect.of("mysql"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown warehouse dialect 'mysql'; expected redshift, postgres or duckdb");
+        assertThatThrownBy(() -> Dialect.of("postgresql")).hasMessageContaining("'postgresql'");
+    }
 }

@@ -12,12 +12,16 @@ import java.util.Optional;
  * {@code RedshiftCopyTest} and {@code S3ManifestStagerTest}).
  */
 class RedshiftDriverWarehouseLoadTest extends WarehouseLoadContract {
-  @Override
-  WarehouseTarget newTarget(Path tmp) {
-    PostgresServer pg = PostgresServer.shared();
-    return WarehouseTarget.of(pg.redshiftUrl(pg.createDatabase("redshift")), Optional.of("postgres"), Optional.empty(),
-        Map.of(WarehouseTarget.USER_ENV, pg.user(), WarehouseTarget.PASSWORD_ENV, pg.password()), id -> {
-          throw new AssertionError("the password comes from the environment here");
-        });
-  }
+    @Override
+    WarehouseTarget newTarget(Path tmp) {
+        PostgresServer pg = PostgresServer.shared();
+        return WarehouseTarget.of(
+                pg.redshiftUrl(pg.createDatabase("redshift")),
+                Optional.of("postgres"),
+                Optional.empty(),
+                Map.of(WarehouseTarget.USER_ENV, pg.user(), WarehouseTarget.PASSWORD_ENV, pg.password()),
+                id -> {
+                    throw new AssertionError("the password comes from the environment here");
+                });
+    }
 }

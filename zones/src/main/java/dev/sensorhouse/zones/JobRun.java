@@ -11,32 +11,32 @@ import java.util.Optional;
  * {@code attempt} counts the runs of that unit. {@code counts} holds every count the job reports.
  */
 public record JobRun(
-    String runId,
-    int attempt,
-    String job,
-    String mode,
-    Optional<Instant> windowStart,
-    Optional<Instant> windowEnd,
-    Status status,
-    Instant startedAt,
-    Instant endedAt,
-    Optional<Instant> watermark,
-    Map<String, Long> counts,
-    List<String> inputFiles,
-    Map<String, Long> tableVersions,
-    Optional<String> error,
-    String args) {
+        String runId,
+        int attempt,
+        String job,
+        String mode,
+        Optional<Instant> windowStart,
+        Optional<Instant> windowEnd,
+        Status status,
+        Instant startedAt,
+        Instant endedAt,
+        Optional<Instant> watermark,
+        Map<String, Long> counts,
+        List<String> inputFiles,
+        Map<String, Long> tableVersions,
+        Optional<String> error,
+        String args) {
 
-  public enum Status {
-    SUCCEEDED,
-    FAILED
-  }
+    public enum Status {
+        SUCCEEDED,
+        FAILED
+    }
 
-  public double seconds() {
-    return (endedAt.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0;
-  }
+    public double seconds() {
+        return (endedAt.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0;
+    }
 
-  public long count(String name) {
-    return counts.getOrDefault(name, 0L);
-  }
+    public long count(String name) {
+        return counts.getOrDefault(name, 0L);
+    }
 }

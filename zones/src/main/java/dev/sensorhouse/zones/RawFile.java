@@ -8,9 +8,9 @@ import java.time.Instant;
  * arrival hour of its partition, and its size in bytes.
  */
 public record RawFile(String path, Instant arrivalHour, long bytes) implements Serializable, Comparable<RawFile> {
-  @Override
-  public int compareTo(RawFile other) {
-    int byHour = arrivalHour.compareTo(other.arrivalHour);
-    return byHour != 0 ? byHour : path.compareTo(other.path);
-  }
+    @Override
+    public int compareTo(RawFile other) {
+        int byHour = arrivalHour.compareTo(other.arrivalHour);
+        return byHour != 0 ? byHour : path.compareTo(other.path);
+    }
 }

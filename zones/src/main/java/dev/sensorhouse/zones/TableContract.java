@@ -19,67 +19,77 @@ import org.apache.spark.sql.types.StructType;
  * table's shape is written down; code and tests take the schema from here.
  */
 public record TableContract(
-    String table, String path, StructType schema, List<String> partitionColumns, List<String> statsColumns, List<Column> columns) {
+        String table,
+        String path,
+        StructType schema,
+        List<String> partitionColumns,
+        List<String> statsColumns,
+        List<Column> columns) {
 
-  /**
-   * One column's contract beyond its Spark type: whether a dimension tracks it (a change of a tracked
-   * column starts a new SCD2 version) and the source attribute paths it is read from, first set one
-   * wins (default: its own name).
-   */
-  public record Column(String name, DataType type, boolean nullable, boolean tracked, List<String> sources) {}
+    /**
+     * One column's contract beyond its Spark type: whether a dimension tracks it (a change of a tracked
+     * column starts a new SCD2 version) and the source attribute paths it is read from, first set one
+     * wins (default: its own name).
+     */
+    public record Column(String name, DataType type, boolean nullable, boolean tracked, List<String> sources) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  public static final TableContract CLEANSED_READINGS = load("cleansed.readings");
-  public static final TableContract QUARANTINE_EVENTS = load("quarantine.events");
-  public static final TableContract JOB_RUNS = load("control.job_runs");
-  public static final TableContract READINGS_HOURLY = load("aggregated.readings_hourly");
-  public static final TableContract READINGS_DAILY = load("aggregated.readings_daily");
-  public static final TableContract DEVICES = load("dims.device");
-  public static final TableContract LOCATIONS = load("dims.location");
-  public static final TableContract REGISTRY_CHANGES = load("dims.registry_changes");
+    public static final TableContract CLEANSED_READINGS = load("cleansed.readings");
+    public static final TableContract QUARANTINE_EVENTS = load("quarantine.events");
+    public static final TableContract JOB_RUNS = load("control.job_runs");
+    public static final TableContract READINGS_HOURLY = load("aggregated.readings_hourly");
+    public static final TableContract READINGS_DAILY = load("aggregated.readings_daily");
+    public static final TableContract DEVICES = load("dims.device");
+    public static final TableContract LOCATIONS = load("dims.location");
+    public static final TableContract REGISTRY_CHANGES = load("dims.registry_changes");
 
-  /** Loads {@code sensorhouse/schemas/tables/<table>.json}. */
-  public static TableContract load(String table) {
-    String resource = "sensorhouse/schemas/tables/" + table + ".json";
-    try (InputStream in = TableContract.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("table contract " + resource + " is not on the classpath");
-      }
-      JsonNode root = JSON.readTree(in);
-      List<StructField> fields = new ArrayList<>();
-      List<Column> columns = new ArrayList<>();
-      for (JsonNode column : root.path("columns")) {
-        String name = column.path("name").asText();
-        DataType type = DataType.fromDDL(column.path("type").asText());
-        boolean nullable = column.path("nullable").asBoolean(true);
-        List<String> sources = new ArrayList<>();
-        column.path("sources").forEach(p -> sources.add(p.asText()));
-        fields.add(new StructField(name, type, nullable, Metadata.empty()));
-        columns.add(new Column(name, type, nullable, column.path("tracked").asBoolean(false), sources.isEmpty() ? List.of(name) : List.copyOf(sources)));
-      }
-      List<String> partitions = new ArrayList<>();
-      root.path("partitioned_by").forEach(p -> partitions.add(p.asText()));
-      List<String> stats = new ArrayList<>();
-      root.path("stats_columns").forEach(p -> stats.add(p.asText()));
-      return new TableContract(
-          root.path("table").asText(),
-          root.path("path").asText(),
-          new StructType(fields.toArray(StructField[]::new)),
-          List.copyOf(partitions),
-          List.copyOf(stats),
-          List.copyOf(columns));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read table contract " + resource, e);
+    /** Loads {@code sensorhouse/schemas/tables/<table>.json}. */
+    public static TableContract load(String table) {
+        String resource = "sensorhouse/schemas/tables/" + table + ".json";
+        try (InputStream in = TableContract.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("table contract " + resource + " is not on the classpath");
+            }
+            JsonNode root = JSON.readTree(in);
+            List<StructField> fields = new ArrayList<>();
+            List<Column> columns = new ArrayList<>();
+            for (JsonNode column : root.path("columns")) {
+                String name = column.path("name").asText();
+                DataType type = DataType.fromDDL(column.path("type").asText());
+                boolean nullable = column.path("nullable").asBoolean(true);
+                List<String> sources = new ArrayList<>();
+                column.path("sources").forEach(p -> sources.add(p.asText()));
+                fields.add(new StructField(name, type, nullable, Metadata.empty()));
+                columns.add(new Column(
+                        name,
+                        type,
+                        nullable,
+                        column.path("tracked").asBoolean(false),
+                        sources.isEmpty() ? List.of(name) : List.copyOf(sources)));
+            }
+            List<String> partitions = new ArrayList<>();
+            root.path("partitioned_by").forEach(p -> partitions.add(p.asText()));
+            List<String> stats = new ArrayList<>();
+            root.path("stats_columns").forEach(p -> stats.add(p.asText()));
+            return new TableContract(
+                    root.path("table").asText(),
+                    root.path("path").asText(),
+                    new StructType(fields.toArray(StructField[]::new)),
+                    List.copyOf(partitions),
+                    List.copyOf(stats),
+                    List.copyOf(columns));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read table contract " + resource, e);
+        }
     }
-  }
 
-  public String[] columnNames() {
-    return schema.fieldNames();
-  }
+    public String[] columnNames() {
+        return schema.fieldNames();
+    }
 
-  /** The columns a dimension tracks, in contract order. */
-  public List<Column> trackedColumns() {
-    return columns.stream().filter(Column::tracked).toList();
-  }
+    /** The columns a dimension tracks, in contract order. */
+    public List<Column> trackedColumns() {
+        return columns.stream().filter(Column::tracked).toList();
+    }
 }
