@@ -64,6 +64,8 @@ import org.apache.spark.sql.Row;
  * versions already loaded and changes nothing.
  */
 public final class WarehouseLoad {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WarehouseLoad.class);
+
     public static final String JOB = "load-warehouse";
     static final String CATALOG_SOURCE = "metric-catalog";
     static final String CALENDAR_SOURCE = "calendar";
@@ -260,7 +262,7 @@ public final class WarehouseLoad {
                         "versions " + (from.get() + 1) + ".." + to + (onlyInserts ? ", inserts only" : ""),
                         onlyInserts ? WarehouseRows.inserts(changes, t) : WarehouseRows.net(changes, t));
             } catch (IllegalStateException noFeed) {
-                System.out.println(JOB + ": " + noFeed.getMessage() + "; loading the whole table");
+                LOG.info("{}; loading the whole table", noFeed.getMessage());
             }
         }
         Dataset<Row> rows = WarehouseRows.rows(source.readAt(to), t);

@@ -221,6 +221,20 @@ public final class LakeTable {
         throw new IllegalStateException("commit " + version + " of " + location + " has no commitInfo");
     }
 
+    /**
+     * The {@code userMetadata} a commit recorded: the run lifecycle tags every commit with its run id,
+     * so a failing run can tell its own commits from another writer's. Empty for an untagged commit.
+     */
+    public java.util.Optional<String> commitTag(long version) {
+        for (JsonNode action : commitActions(version)) {
+            if (action.has("commitInfo")) {
+                JsonNode tag = action.get("commitInfo").get("userMetadata");
+                return tag == null || tag.isNull() ? java.util.Optional.empty() : java.util.Optional.of(tag.asText());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The actions of one commit file, one JSON object per line. */
     private List<JsonNode> commitActions(long version) {
         Path commit = new Path(logDir(), String.format("%020d.json", version));
@@ -387,11 +401,6 @@ public final class LakeTable {
             assignments.put(c, "s." + c);
         }
         return assignments;
-    }
-
-    /** A Spark SQL string literal for use in a write predicate, e.g. a {@code source_file IN (...)} list. */
-    public static String sqlString(String value) {
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     /** Restores the table to an earlier version (used to undo a commit whose verification failed). */
