@@ -40,7 +40,8 @@ class LayeringTest {
             Map.entry("warehouse", Set.of()),
             Map.entry("cli", Set.of("*")));
 
-    private static final Pattern PACKAGE = Pattern.compile("^package dev\\.sensorhouse\\.([a-z]+)[.;]", Pattern.MULTILINE);
+    private static final Pattern PACKAGE =
+            Pattern.compile("^package dev\\.sensorhouse\\.([a-z]+)[.;]", Pattern.MULTILINE);
     private static final Pattern IMPORT =
             Pattern.compile("^import (?:static )?dev\\.sensorhouse\\.([a-z]+)\\.", Pattern.MULTILINE);
 
@@ -61,13 +62,16 @@ class LayeringTest {
             Matcher i = IMPORT.matcher(text);
             while (i.find()) {
                 String to = i.group(1);
-                boolean foundationImport = FOUNDATION.contains(to) && (!FOUNDATION.contains(from) || foundationMayUse(from, to));
+                boolean foundationImport =
+                        FOUNDATION.contains(to) && (!FOUNDATION.contains(from) || foundationMayUse(from, to));
                 if (!to.equals(from) && !foundationImport && !allowed.contains(to) && !allowed.contains("*")) {
                     violations.add(from + " -> " + to + " (" + source.getFileName() + ")");
                 }
             }
         }
-        assertThat(unplaced).as("packages not placed in the layering of this test").isEmpty();
+        assertThat(unplaced)
+                .as("packages not placed in the layering of this test")
+                .isEmpty();
         assertThat(violations).as("imports against the layering").isEmpty();
     }
 
