@@ -61,33 +61,50 @@ final class DemoCommand implements Command {
                 true);
         System.out.println("== simulate: " + sim.devices() + " devices, one day from " + sim.start()
                 + ", default faults -> " + lake);
-        InjectionReport report = new Simulator(sim).run();
+        Stages stages = new Stages();
+        InjectionReport report = stages.time("simulate", () -> new Simulator(sim).run());
         System.out.print(report.summary());
         System.out.println();
         System.out.println("== dimensions (registry CDC from " + CommonOptions.REGISTRY_CDC + ")");
-        JobResult<?> dims = DimensionsCommand.dimensions(
-                tables,
-                new dev.sensorhouse.dimensions.DimensionsConfig(
-                        lake.toString(),
-                        java.util.Optional.empty(),
-                        java.util.Optional.of(
-                                lake.resolve(CommonOptions.REGISTRY_CDC).toString()),
-                        dev.sensorhouse.dimensions.NullRule.KEEP),
-                "demo");
+        JobResult<?> dims = stages.time(
+                "dimensions",
+                () -> DimensionsCommand.dimensions(
+                        tables,
+                        new dev.sensorhouse.dimensions.DimensionsConfig(
+                                lake.toString(),
+                                java.util.Optional.empty(),
+                                java.util.Optional.of(
+                                        lake.resolve(CommonOptions.REGISTRY_CDC).toString()),
+                                dev.sensorhouse.dimensions.NullRule.KEEP),
+                        "demo"));
         System.out.print(dims.summary());
         System.out.println("== cleanse (incremental)");
-        JobResult<?> result = CleanseCommand.cleanse(tables, CleanseConfig.incremental(lake.toString()), "demo");
+        JobResult<?> result = stages.time(
+                "cleanse", () -> CleanseCommand.cleanse(tables, CleanseConfig.incremental(lake.toString()), "demo"));
         System.out.print(result.summary());
         System.out.println();
         System.out.println("== rollup (incremental)");
-        JobResult<?> rolled = RollupCommand.rollup(tables, RollupConfig.incremental(lake.toString()), "demo");
+        JobResult<?> rolled = stages.time(
+                "rollup", () -> RollupCommand.rollup(tables, RollupConfig.incremental(lake.toString()), "demo"));
         System.out.print(rolled.summary());
         System.out.println();
         WarehouseConfig config = LoadWarehouseCommand.config(Options.parse(
                 "load-warehouse", CommonOptions.LOAD_WAREHOUSE, new String[] {"--lake", lake.toString()}));
         System.out.println("== load-warehouse (" + config.target() + ")");
-        LoadResult loaded = LoadWarehouseCommand.load(config);
+        LoadResult loaded = stages.time("load-warehouse", () -> LoadWarehouseCommand.load(config));
         System.out.print(loaded.summary());
+        stages.time("queries", () -> {
+            printQueries(config);
+            return null;
+        });
+        System.out.println();
+        System.out.println(stages.summary());
+        System.out.println("Next: ./sensorhouse status --lake " + lake);
+        return 0;
+    }
+
+    /** Runs the two example queries against the warehouse and prints them with their results. */
+    private static void printQueries(WarehouseConfig config) throws Exception {
         try (Connection c = config.target().connect()) {
             String device = QueryTable.firstValue(
                     c, "SELECT MIN(device_id) FROM fact_reading_hourly WHERE metric = 'temperature'");
@@ -98,8 +115,42 @@ final class DemoCommand implements Command {
                 System.out.print(QueryTable.run(c, sql, sql.contains("?") ? new String[] {device} : new String[0]));
             }
         }
-        System.out.println();
-        System.out.println("Next: ./sensorhouse status --lake " + lake);
-        return 0;
+    }
+
+    /** The seconds each stage of the demo took, and the JVM's CPU seconds over them all. */
+    private static final class Stages {
+        private final java.util.Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+        private final long cpuStart = cpuNanos();
+
+        <T> T time(String stage, java.util.concurrent.Callable<T> work) throws Exception {
+            long start = System.nanoTime();
+            try {
+                return work.call();
+            } finally {
+                seconds.put(stage, (System.nanoTime() - start) / 1e9);
+            }
+        }
+
+        /** {@code demo: jobs took 41.2 s (simulate 2.1 s, ...); 63.0 CPU s}. */
+        String summary() {
+            double total =
+                    seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+            String each = seconds.entrySet().stream()
+                    .map(e -> String.format(java.util.Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "demo: jobs took %.1f s (%s); %.1f CPU s",
+                    total,
+                    each,
+                    (cpuNanos() - cpuStart) / 1e9);
+        }
+
+        private static long cpuNanos() {
+            return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            instanceof com.sun.management.OperatingSystemMXBean os
+                    ? Math.max(0, os.getProcessCpuTime())
+                    : 0;
+        }
     }
 }

@@ -339,6 +339,10 @@ public final class DimensionsJob extends AuditedJob<DimensionsJob.Selection, Dim
         for (FactKeys.Fact fact : FactKeys.FACTS) {
             LakeTable facts = lake.table(fact.contract());
             String name = fact.contract().table();
+            if (facts.knownEmpty()) {
+                run.progress().step("%s: no keys changed (empty)", name);
+                continue;
+            }
             run.stage("re-key " + name);
             Dataset<Row> changed = FactKeys.changed(fact, facts.read(), affected, tally.since, devices, locations)
                     .localCheckpoint(true);

@@ -32,8 +32,8 @@ import scala.collection.JavaConverters;
 /**
  * Reads registry files into one row per record (snapshot row or CDC record): either a change, in
  * the shape of {@code dims/registry_changes} plus {@code attr_hash}, or a rejection with its reason
- * and the verbatim record. One Spark task per file (files are read whole, so lines are numbered
- * and gzip works). CSV headers are checked on the driver first, so a snapshot missing a required
+ * and the verbatim record. Files are read whole (so lines are numbered and gzip works), packed into
+ * as many Spark tasks as there are cores. CSV headers are checked on the driver first, so a snapshot missing a required
  * column fails the run before anything is read.
  */
 public final class RegistryReader {
@@ -80,9 +80,43 @@ public final class RegistryReader {
                 slices.add(new Slice(f, p, parts));
             }
         }
-        JavaRDD<Row> rows = jsc.parallelize(slices, Math.max(1, slices.size()))
-                .flatMap(s -> records(shipped.value().get(), s).iterator());
+        List<List<Slice>> tasks = tasks(slices, jsc.defaultParallelism());
+        JavaRDD<Row> rows = jsc.parallelize(tasks, Math.max(1, tasks.size())).flatMap(task -> {
+            List<Row> out = new ArrayList<>();
+            for (Slice s : task) {
+                out.addAll(records(shipped.value().get(), s));
+            }
+            return out.iterator();
+        });
         return spark.createDataFrame(rows, SCHEMA);
+    }
+
+    /**
+     * Packs slices into Spark tasks by size, the biggest first into the lightest task: as many tasks as
+     * the parallelism (or slices, when fewer), so a run over hundreds of small CDC files starts a
+     * handful of tasks, not one per file. Each slice stays whole, so line numbers stay exact.
+     */
+    static List<List<Slice>> tasks(List<Slice> slices, int parallelism) {
+        int count = Math.max(1, Math.min(slices.size(), parallelism));
+        List<List<Slice>> tasks = new ArrayList<>();
+        long[] load = new long[count];
+        for (int i = 0; i < count; i++) {
+            tasks.add(new ArrayList<>());
+        }
+        List<Slice> bySize = new ArrayList<>(slices);
+        bySize.sort(java.util.Comparator.comparingLong((Slice s) -> s.file().bytes() / s.parts())
+                .reversed());
+        for (Slice s : bySize) {
+            int lightest = 0;
+            for (int i = 1; i < count; i++) {
+                if (load[i] < load[lightest]) {
+                    lightest = i;
+                }
+            }
+            tasks.get(lightest).add(s);
+            load[lightest] += Math.max(1, s.file().bytes() / s.parts());
+        }
+        return tasks;
     }
 
     /**

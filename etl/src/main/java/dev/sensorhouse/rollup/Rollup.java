@@ -46,6 +46,15 @@ public final class Rollup {
 
     /** One hourly row per (device_id, metric, hour) of cleansed readings (columns of readings_hourly). */
     public static Dataset<Row> hourly(Dataset<Row> readings) {
+        return hourlyWhere(readings, lit(true));
+    }
+
+    /**
+     * The hourly rows ({@link #hourly}) of the buckets that hold at least one reading matching {@code
+     * touched}: one aggregation and no join, so recomputing the buckets some runs touched reads their
+     * hours once.
+     */
+    public static Dataset<Row> hourlyWhere(Dataset<Row> readings, Column touched) {
         return readings.groupBy(
                         col("device_id"),
                         col("metric"),
@@ -57,7 +66,10 @@ public final class Rollup {
                         sum(col("value").cast(EXACT)).as("sum_exact"),
                         sum(col("value").multiply(col("value")).cast(EXACT)).as("sum_squares_exact"),
                         min("event_ts").as("first_ts"),
-                        max("event_ts").as("last_ts"))
+                        max("event_ts").as("last_ts"),
+                        max(touched).as("_touched"))
+                .filter(col("_touched"))
+                .drop("_touched")
                 .withColumn("event_date", to_date(col("hour_start")))
                 .transform(Rollup::moments);
     }

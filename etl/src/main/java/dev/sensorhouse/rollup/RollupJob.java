@@ -19,10 +19,14 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -34,14 +38,16 @@ import org.apache.spark.storage.StorageLevel;
  * <ol>
  *   <li>Select the cleanse runs to cover: the SUCCEEDED cleanse runs that ended after the bookmark (the
  *       newest cleanse run end covered by a successful rollup), ordered by end, run id and attempt.
- *   <li>Find the touched hourly buckets: the distinct (device_id, metric, hour of event_ts) of the
- *       cleansed readings tagged with those runs' ids (every attempt's rows carry the same id), plus,
- *       with {@code --from/--to}, every bucket of readings or hourly rows in that event-time window.
- *   <li>Recompute those buckets from {@code cleansed/readings} (only their event dates, then a
- *       semi-join on the buckets) and compare with the stored rows; MERGE only the differences into
- *       hourly on (device_id, metric, hour_start) within the touched event_date partitions: changed
- *       and new buckets are written, buckets without readings any more are deleted, files holding
- *       no changed bucket are not rewritten. No difference, no commit.
+ *   <li>Find the touched hours: the distinct hours of event_ts of the cleansed readings tagged with
+ *       those runs' ids (every attempt's rows carry the same id; {@code run_id} has file statistics, so
+ *       only the runs' own files are read), plus, with {@code --from/--to}, the dates of readings or
+ *       hourly rows in that event-time window.
+ *   <li>Recompute, in one aggregation over the readings of those hours (only their event dates), every
+ *       bucket (device_id, metric, hour) holding a reading of those runs or of the window, and compare
+ *       with the stored rows of those buckets (and, with a window, every stored row in it); MERGE only
+ *       the differences into hourly on (device_id, metric, hour_start) within the touched event_date
+ *       partitions: changed and new buckets are written, buckets without readings any more are
+ *       deleted, files holding no changed bucket are not rewritten. No difference, no commit.
  *   <li>Recompute the touched days (device_id, metric, day) from hourly, never from readings, and
  *       MERGE the differences into daily the same way.
  *   <li>Append the run's row to {@code control/job_runs}; that row moves the bookmark. A run killed
@@ -138,60 +144,94 @@ public final class RollupJob extends AuditedJob<RollupJob.Selection, RollupCount
         LakeTable daily = lake.readingsDaily();
         Progress progress = run.progress();
         Dataset<Row> readings = lake.cleansedReadings().ensureExists().read();
-        run.stage("find the touched hourly buckets");
-        Dataset<Row> touched = Rollup.buckets(
-                readings.filter(col("run_id").isin(selection.runIds().toArray())));
+        run.stage("find the touched hours");
+        Column fromRuns = col("run_id").isin(selection.runIds().toArray());
+        Column inWindow = lit(false);
         if (!config.incremental()) {
-            Timestamp from = Timestamp.from(config.from().get());
-            Timestamp to = Timestamp.from(config.to().get());
-            touched = touched.union(Rollup.buckets(readings.filter(
-                            col("event_ts").geq(lit(from)).and(col("event_ts").lt(lit(to))))))
-                    .union(hourly.read()
-                            .filter(col("hour_start")
-                                    .geq(lit(from))
-                                    .and(col("hour_start").lt(lit(to))))
-                            .select(Columns.of(HOURLY_KEY)))
-                    .distinct();
+            inWindow = col("event_ts")
+                    .geq(lit(Timestamp.from(config.from().get())))
+                    .and(col("event_ts").lt(lit(Timestamp.from(config.to().get()))));
         }
-        // A checkpoint, not a cache: Delta re-caches cached plans that read a table it writes, which would
-        // recompute the window's buckets from the merged hourly table.
-        touched = touched.localCheckpoint(true);
+        // Readings of the covered runs are found through the run_id statistics of their files; the
+        // window's readings and stored rows through their dates.
+        List<Row> runHours = readings.filter(fromRuns)
+                .select(date_trunc("hour", col("event_ts")).as("h"))
+                .distinct()
+                .collectAsList();
+        Set<Timestamp> hours = new TreeSet<>();
+        runHours.forEach(r -> hours.add(r.getTimestamp(0)));
+        Set<Date> dateSet = new TreeSet<>();
+        hours.forEach(h -> dateSet.add(Date.valueOf(LocalDate.ofInstant(h.toInstant(), ZoneOffset.UTC))));
+        if (!config.incremental()) {
+            Column windowDates = col("event_date")
+                    .geq(lit(Date.valueOf(LocalDate.ofInstant(config.from().get(), ZoneOffset.UTC))))
+                    .and(col("event_date")
+                            .leq(lit(
+                                    Date.valueOf(LocalDate.ofInstant(config.to().get(), ZoneOffset.UTC)))));
+            Column hourlyInWindow = col("hour_start")
+                    .geq(lit(Timestamp.from(config.from().get())))
+                    .and(col("hour_start").lt(lit(Timestamp.from(config.to().get()))));
+            readings.filter(windowDates.and(inWindow))
+                    .select("event_date")
+                    .union(hourly.read().filter(windowDates.and(hourlyInWindow)).select("event_date"))
+                    .distinct()
+                    .collectAsList()
+                    .forEach(r -> dateSet.add(r.getDate(0)));
+        }
+        List<Date> dates = new ArrayList<>(dateSet);
+        progress.step("%,d touched hours on %d event dates", hours.size(), dates.size());
+        if (dates.isEmpty()) {
+            return new RollupCounts(selection.cleanseRuns().size(), 0, 0, 0, 0, 0, 0, 0);
+        }
+        Object[] dateValues = dates.toArray();
+        List<LocalDate> eventDates = dates.stream().map(Date::toLocalDate).toList();
         List<Dataset<Row>> cached = new ArrayList<>();
         try {
-            List<Row> perDate = touched.groupBy(to_date(col("hour_start")).as("d"))
-                    .count()
-                    .orderBy("d")
-                    .collectAsList();
-            List<Date> dates = perDate.stream().map(r -> r.getDate(0)).toList();
-            long buckets = perDate.stream().mapToLong(r -> r.getLong(1)).sum();
-            progress.step("%,d hourly buckets touched on %d event dates", buckets, dates.size());
-            if (dates.isEmpty()) {
-                return new RollupCounts(selection.cleanseRuns().size(), 0, 0, 0, 0, 0, 0, 0);
-            }
-            Object[] dateValues = dates.toArray();
-            List<LocalDate> eventDates = dates.stream().map(Date::toLocalDate).toList();
-
             run.stage("recompute hourly buckets");
-            Dataset<Row> recomputedHourly = Rollup.hourly(
+            // One aggregation over the readings of the touched hours; a bucket is recomputed when one of
+            // its readings comes from a covered run (or lies in the window).
+            Column hourOf = date_trunc("hour", col("event_ts"));
+            Dataset<Row> recomputedHourly = Rollup.hourlyWhere(
                             readings.filter(col("event_date").isin(dateValues))
-                                    .withColumn("hour_start", date_trunc("hour", col("event_ts")))
-                                    .join(touched, Columns.seq(HOURLY_KEY), "left_semi"))
+                                    .filter(hourOf.isin(hours.toArray()).or(inWindow)),
+                            fromRuns.or(inWindow))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(recomputedHourly);
+            Dataset<Row> touched = recomputedHourly.select(Columns.of(HOURLY_KEY));
+            if (!config.incremental()) {
+                // A checkpoint, not a cache: Delta re-caches cached plans that read a table it writes,
+                // which would recompute the window's buckets from the merged hourly table.
+                touched = touched.union(hourly.read()
+                                .filter(col("event_date").isin(dateValues))
+                                .filter(col("hour_start")
+                                        .geq(lit(Timestamp.from(config.from().get())))
+                                        .and(col("hour_start")
+                                                .lt(lit(Timestamp.from(
+                                                        config.to().get())))))
+                                .select(Columns.of(HOURLY_KEY)))
+                        .distinct()
+                        .localCheckpoint(true);
+            }
+            Row sums = recomputedHourly
+                    .agg(coalesce(sum("value_count"), lit(0L)), count(lit(1)))
+                    .head();
+            long readingsRead = sums.getLong(0);
+            long buckets = config.incremental() ? sums.getLong(1) : touched.count();
             Dataset<Row> storedHourly = hourly.read()
                     .filter(col("event_date").isin(dateValues))
                     .join(touched, Columns.seq(HOURLY_KEY), "left_semi");
-            long readingsRead = recomputedHourly
-                    .agg(coalesce(sum("value_count"), lit(0L)))
-                    .head()
-                    .getLong(0);
             LakeTable.Merged hourlyWrites = hourly.applyChanges(
                     TableDiff.changes(keyed(recomputedHourly), storedHourly, HOURLY_KEY, Rollup.VALUES),
                     HOURLY_KEY,
                     SqlPredicates.inDates("t.event_date", eventDates));
             progress.step(
-                    "hourly: %,d readings in %,d buckets; %,d rows written, %,d deleted; version %d",
-                    readingsRead, buckets, hourlyWrites.written(), hourlyWrites.deleted(), hourly.version());
+                    "hourly: %,d readings in %,d buckets touched on %d event dates; %,d rows written, %,d deleted; version %d",
+                    readingsRead,
+                    buckets,
+                    dates.size(),
+                    hourlyWrites.written(),
+                    hourlyWrites.deleted(),
+                    hourly.version());
             run.failpoint("after-hourly-commit");
 
             run.stage("recompute daily buckets");

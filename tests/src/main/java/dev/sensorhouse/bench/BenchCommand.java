@@ -8,6 +8,7 @@ import dev.sensorhouse.cli.Option;
 import dev.sensorhouse.cli.Options;
 import dev.sensorhouse.cli.ScratchLake;
 import dev.sensorhouse.cli.UsageException;
+import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.rollup.RollupCounts;
 import dev.sensorhouse.rollup.RollupJob;
@@ -23,16 +24,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
- * {@code sensorhouse bench}: simulates a fixed volume (default 2,000,000 events from 1,000 devices over
- * one day, default faults, seed 7) into a scratch lake and times each stage (cleanse, full rollup),
- * printing seconds and events per second. With {@code --repeat N} cleanse and rollup run N times, each
- * on an emptied lake. Then it adds 1% late events in three old hours, cleanses them incrementally and
- * times the incremental rollup against the full one.
+ * {@code sensorhouse bench}: the batch stages side by side with their peers, in one run, on the same
+ * input.
+ *
+ * <ol>
+ *   <li>Simulates a fixed volume (default 2,000,000 events from 1,000 devices over one day, default
+ *       faults, seed 7) into a scratch lake.
+ *   <li>Times Sensorhouse's cleanse and full rollup (with {@code --repeat N}, N times, each on a lake
+ *       emptied of everything but the raw zone). The cleanse is the first Spark work of the JVM.
+ *   <li>Then the peers on the same input: the plain Spark job ({@link SparkPeer}) and DuckDB doing
+ *       the equivalent SQL work ({@link DuckDbPeer}) cleanse the same raw files; both roll up the
+ *       readings Sensorhouse cleansed.
+ *   <li>Adds 1% late events in three old hours, cleanses them incrementally and times the
+ *       incremental rollup against the full one.
+ *   <li>Prints the table: per stage seconds, the process's CPU seconds, items per second and the ratio
+ *       to DuckDB; and the reconciliation of the cleanse.
+ * </ol>
+ *
+ * {@code --small} times a realistic hourly run instead ({@link HourlyBench}).
  */
 final class BenchCommand implements Command {
     @Override
@@ -42,14 +59,14 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmark: simulate a fixed volume and time each batch stage (events per second)";
+        return "benchmark: the batch stages against a plain Spark job and DuckDB on the same input (seconds, CPU, events/s)";
     }
 
     @Override
     public List<Option> options() {
         return List.of(
                 Option.value("lake", "DIR", "./.bench/lake", "scratch lake (emptied first)"),
-                Option.value("events", "N", "2000000", "events to simulate"),
+                Option.value("events", "N", "2000000", "events to simulate (not with --small)"),
                 Option.value("devices", "N", "1000", "devices"),
                 Option.value("faults", "none|default|heavy", "default", "fault injection rates"),
                 Option.value("seed", "N", "7", "random seed"),
@@ -57,7 +74,11 @@ final class BenchCommand implements Command {
                         "repeat",
                         "N",
                         "1",
-                        "cleanse and rollup runs, each on a lake emptied of everything but the raw zone"));
+                        "cleanse and rollup runs, each on a lake emptied of everything but the raw zone"),
+                Option.flag(
+                        "small",
+                        "time one hourly run instead: the devices' arrival hour after two hours of history, every 60 s"),
+                Option.value("peers", "true|false", "true", "also time the plain Spark job and DuckDB"));
     }
 
     /**
@@ -91,6 +112,13 @@ final class BenchCommand implements Command {
     @Override
     public int run(Options o) throws Exception {
         Path lake = Path.of(Lake.normalize(o.string("lake")));
+        if (!List.of("true", "false").contains(o.string("peers"))) {
+            throw new UsageException("bench: --peers must be true or false, got '" + o.string("peers") + "'");
+        }
+        boolean peers = o.string("peers").equals("true");
+        if (o.flag("small")) {
+            return new HourlyBench(lake, o.integer("devices"), o.longValue("seed"), peers, name()).run();
+        }
         long events = o.longValue("events");
         int devices = o.integer("devices");
         if (events < devices) {
@@ -114,11 +142,12 @@ final class BenchCommand implements Command {
                 true);
         System.out.printf(
                 Locale.ROOT,
-                "bench: %,d events, %,d devices, interval %s, %d cores%n",
+                "bench: %,d events, %,d devices, interval %s, %d cores, load average %s%n",
                 events,
                 devices,
                 interval,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(),
+                loadAverage());
         InjectionReport report = new Simulator(sim).run();
         System.out.printf(
                 Locale.ROOT,
@@ -126,70 +155,127 @@ final class BenchCommand implements Command {
                 report.seconds(),
                 report.linesWritten() / report.seconds(),
                 report.linesWritten());
+        BenchTable table = new BenchTable();
         CleanseConfig config = CleanseConfig.incremental(lake.toString());
-        JobResult<CleanseCounts> result = null;
+        JobResult<CleanseCounts> cleansed = null;
         JobResult<RollupCounts> full = null;
+        Stopwatch.Timed<JobResult<RollupCounts>> fullTimed = null;
         for (int i = 1; i <= o.integer("repeat"); i++) {
             for (String zone : List.of("cleansed", "quarantine", "aggregated", "control")) {
                 ScratchLake.clear(lake, name(), lake.resolve(zone));
             }
-            result = new CleanseJob(tables, config, "bench").run();
-            System.out.printf(
-                    Locale.ROOT,
-                    "cleanse   %8.2f s  %,12.0f events/s  (run %d: %,d lines, %,d readings)%n",
-                    result.seconds(),
-                    result.perSecond(result.counts().linesIn()),
-                    i,
-                    result.counts().linesIn(),
-                    result.counts().readingsCleansed());
-            full = new RollupJob(tables, RollupConfig.incremental(lake.toString()), "bench").run();
-            System.out.printf(
-                    Locale.ROOT,
-                    "rollup    %8.2f s  %,12.0f events/s  (run %d: %,d readings into %,d hourly and %,d daily rows)%n",
-                    full.seconds(),
-                    result.counts().linesIn() / full.seconds(),
-                    i,
+            String run = o.integer("repeat") > 1 ? " (run " + i + ")" : "";
+            Stopwatch.Timed<JobResult<CleanseCounts>> c =
+                    Stopwatch.time(() -> new CleanseJob(tables, config, "bench").run());
+            cleansed = c.value();
+            table.add(
+                    "cleanse",
+                    "sensorhouse",
+                    "validate, quarantine, dedup, enrich, Delta, audit" + run,
+                    cleansed.counts().linesIn(),
+                    "lines",
+                    c);
+            fullTimed = Stopwatch.time(
+                    () -> new RollupJob(tables, RollupConfig.incremental(lake.toString()), "bench").run());
+            full = fullTimed.value();
+            table.add(
+                    "rollup",
+                    "sensorhouse",
+                    "full: hourly + daily, diff, MERGE, audit" + run,
                     full.counts().readingsRead(),
-                    full.counts().hourlyRowsWritten(),
-                    full.counts().dailyRowsWritten());
+                    "readings",
+                    fullTimed);
+        }
+        CleanseCounts counts = cleansed.counts();
+        table.note(
+                "cleanse reconciles: %,d lines in = %,d events + %,d quarantined lines + %,d duplicates (%s); %,d readings, %,d quarantine rows",
+                counts.linesIn(),
+                counts.eventsCleansed(),
+                counts.linesQuarantined(),
+                counts.duplicates(),
+                counts.reconciles() ? "holds" : "DOES NOT HOLD",
+                counts.readingsCleansed(),
+                counts.quarantineRows());
+        table.note(
+                "rollup: %,d readings into %,d hourly and %,d daily rows",
+                full.counts().readingsRead(),
+                full.counts().hourlyRowsWritten(),
+                full.counts().dailyRowsWritten());
+
+        if (peers) {
+            Dataset<Row> readings = tables.cleansedReadings().read();
+            Peers.run(
+                    tables.spark(),
+                    lake.resolve("raw/sensor_events"),
+                    "*/*/*/*/*.json*",
+                    readings,
+                    lake.resolve("peers"),
+                    counts.linesIn(),
+                    full.counts().readingsRead(),
+                    table);
         }
 
         // Late data: 1% more events, arriving after the day, whose event times fall into three old hours.
         long late = Math.max(1, events / 100);
-        List<String> deviceIds = Lake.at(SparkSessions.getOrCreate("sensorhouse-bench"), lake.toString())
-                .cleansedReadings()
-                .read()
-                .select("device_id")
-                .distinct()
-                .orderBy("device_id")
-                .collectAsList()
-                .stream()
-                .map(r -> r.getString(0))
-                .toList();
+        List<String> deviceIds =
+                tables
+                        .cleansedReadings()
+                        .read()
+                        .select("device_id")
+                        .distinct()
+                        .orderBy("device_id")
+                        .collectAsList()
+                        .stream()
+                        .map(r -> r.getString(0))
+                        .toList();
         writeLateEvents(lake, sim.start(), deviceIds, late, o.longValue("seed"));
-        JobResult<CleanseCounts> lateCleanse = new CleanseJob(tables, config, "bench").run();
-        System.out.printf(Locale.ROOT, "late      %,d events into 3 hours of the day, arriving a day later%n", late);
-        System.out.printf(
-                Locale.ROOT,
-                "cleanse   %8.2f s  %,12.0f events/s  (incremental: %,d lines)%n",
-                lateCleanse.seconds(),
-                lateCleanse.perSecond(lateCleanse.counts().linesIn()),
-                lateCleanse.counts().linesIn());
-        JobResult<RollupCounts> incremental =
-                new RollupJob(tables, RollupConfig.incremental(lake.toString()), "bench").run();
-        System.out.printf(
-                Locale.ROOT,
-                "rollup    %8.2f s  incremental: %,d buckets touched, %,d hourly and %,d daily rows written%n",
+        Stopwatch.Timed<JobResult<CleanseCounts>> lateCleanse =
+                Stopwatch.time(() -> new CleanseJob(tables, config, "bench").run());
+        table.add(
+                "late",
+                "sensorhouse",
+                "cleanse of 1% late events into 3 old hours",
+                lateCleanse.value().counts().linesIn(),
+                "lines",
+                lateCleanse);
+        Stopwatch.Timed<JobResult<RollupCounts>> incremental =
+                Stopwatch.time(() -> new RollupJob(tables, RollupConfig.incremental(lake.toString()), "bench").run());
+        table.add(
+                "late",
+                "sensorhouse",
+                "incremental rollup of the touched buckets",
+                incremental.value().counts().readingsRead(),
+                "readings",
+                incremental);
+        table.note(
+                "rollup incremental %.2f s vs full %.2f s: ratio %.2f (%,d buckets touched, %,d hourly and %,d daily rows written)",
                 incremental.seconds(),
-                incremental.counts().bucketsTouched(),
-                incremental.counts().hourlyRowsWritten(),
-                incremental.counts().dailyRowsWritten());
-        System.out.printf(
-                Locale.ROOT,
-                "rollup    incremental %.2f s vs full %.2f s: ratio %.2f%n",
-                incremental.seconds(),
-                full.seconds(),
-                incremental.seconds() / full.seconds());
+                fullTimed.seconds(),
+                incremental.seconds() / fullTimed.seconds(),
+                incremental.value().counts().bucketsTouched(),
+                incremental.value().counts().hourlyRowsWritten(),
+                incremental.value().counts().dailyRowsWritten());
+        table.note("load average after: %s", loadAverage());
+        System.out.println();
+        table.print(System.out);
         return 0;
+    }
+
+    /** The machine's load averages (1, 5, 15 minutes), so a busy machine shows in the output. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return String.join(" ", Arrays.copyOf(f, 3));
+        } catch (IOException | RuntimeException e) {
+            return String.format(
+                    Locale.ROOT,
+                    "%.2f",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage());
+        }
+    }
+
+    static MetricCatalog catalog() {
+        return MetricCatalog.defaults();
     }
 }

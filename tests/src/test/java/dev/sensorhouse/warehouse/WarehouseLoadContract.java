@@ -60,6 +60,41 @@ abstract class WarehouseLoadContract extends SparkTestBase {
         return template;
     }
 
+    private static Path afterLateEvent;
+
+    /**
+     * The template lake after one late event ({@code late-warehouse-1}: the first device's temperature
+     * at 00:30:30, arriving in the 03:00 hour) came in and `run` took it in; made once per JVM.
+     */
+    static synchronized Path templateAfterLateEvent() throws IOException {
+        if (afterLateEvent == null) {
+            Path lake = Files.createTempDirectory("warehouse-lake-late-").resolve("lake");
+            copyTree(template(), lake);
+            writeRaw(
+                    lake,
+                    "2026-01-05T03:00:00Z",
+                    "late.json",
+                    lines(Events.event("late-warehouse-1")
+                            .device(firstDevice(lake))
+                            .at("2026-01-05T00:30:30Z")
+                            .metric("temperature", 21.5)
+                            .json()));
+            Cli.succeed("run", "--lake", lake.toString());
+            afterLateEvent = lake;
+        }
+        return afterLateEvent;
+    }
+
+    /** Turns a copy of the template into a copy of {@link #templateAfterLateEvent}: the late event arrived and ran. */
+    static void lateEventArrivesAndRuns(Path lake) throws IOException {
+        try (var paths = Files.walk(lake)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        copyTree(templateAfterLateEvent(), lake);
+    }
+
     Path lake() throws IOException {
         Path lake = tmp.resolve("lake");
         copyTree(template(), lake);
@@ -140,16 +175,7 @@ abstract class WarehouseLoadContract extends SparkTestBase {
         Path lake = lake();
         WarehouseTarget target = newTarget(tmp);
         load(lake, target);
-        writeRaw(
-                lake,
-                "2026-01-05T03:00:00Z",
-                "late.json",
-                lines(Events.event("late-warehouse-1")
-                        .device(firstDevice(lake))
-                        .at("2026-01-05T00:30:30Z")
-                        .metric("temperature", 21.5)
-                        .json()));
-        Cli.succeed("run", "--lake", lake.toString());
+        lateEventArrivesAndRuns(lake);
 
         LoadResult result = load(lake, target);
 
@@ -177,16 +203,7 @@ abstract class WarehouseLoadContract extends SparkTestBase {
         Path lake = lake();
         WarehouseTarget target = newTarget(tmp);
         load(lake, target);
-        writeRaw(
-                lake,
-                "2026-01-05T03:00:00Z",
-                "late.json",
-                lines(Events.event("late-warehouse-2")
-                        .device(firstDevice(lake))
-                        .at("2026-01-05T01:10:00Z")
-                        .metric("humidity", 55.0)
-                        .json()));
-        Cli.succeed("run", "--lake", lake.toString());
+        lateEventArrivesAndRuns(lake);
         Map<String, List<String>> before = withoutAudit(contents(target));
 
         System.setProperty("sensorhouse.failpoint", failpoint + ":throw");
@@ -303,16 +320,7 @@ abstract class WarehouseLoadContract extends SparkTestBase {
                 target.dialect().lockLoads().isPresent(),
                 "DuckDB: the file itself is locked by the process that has it open");
         load(lake, target);
-        writeRaw(
-                lake,
-                "2026-01-05T03:00:00Z",
-                "late.json",
-                lines(Events.event("late-warehouse-3")
-                        .device(firstDevice(lake))
-                        .at("2026-01-05T02:10:00Z")
-                        .metric("humidity", 50.0)
-                        .json()));
-        Cli.succeed("run", "--lake", lake.toString());
+        lateEventArrivesAndRuns(lake);
         try (Connection first = target.connect()) {
             first.setAutoCommit(false);
             try (Statement s = first.createStatement()) {

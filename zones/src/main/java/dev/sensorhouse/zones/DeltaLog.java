@@ -86,6 +86,46 @@ final class DeltaLog {
         return true;
     }
 
+    /**
+     * A table's schema (Delta's JSON form), properties and number of data files (-1 when not
+     * recorded) as of a version.
+     */
+    record Metadata(String schemaJson, java.util.Map<String, String> configuration, long files) {}
+
+    /**
+     * The table's metadata as of a version from the checksum file Delta writes beside the commit
+     * ({@code <version>.crc}), without a Spark job; empty when that file is missing or holds no
+     * metadata (the caller asks Delta itself then).
+     */
+    Optional<Metadata> metadata(long version) {
+        Path crc = new Path(dir, String.format("%020d.crc", version));
+        try {
+            FileSystem fs = crc.getFileSystem(conf);
+            if (!fs.exists(crc)) {
+                return Optional.empty();
+            }
+            JsonNode checksum;
+            try (FSDataInputStream in = fs.open(crc)) {
+                checksum = JSON.readTree(in.readAllBytes());
+            }
+            JsonNode metadata = checksum.path("metadata");
+            if (!metadata.path("schemaString").isTextual()) {
+                return Optional.empty();
+            }
+            java.util.Map<String, String> configuration = new java.util.LinkedHashMap<>();
+            metadata.path("configuration")
+                    .fields()
+                    .forEachRemaining(
+                            e -> configuration.put(e.getKey(), e.getValue().asText()));
+            return Optional.of(new Metadata(
+                    metadata.get("schemaString").asText(),
+                    configuration,
+                    checksum.path("numFiles").asLong(-1)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The actions of one commit file, one JSON object per line. */
     private List<JsonNode> actions(long version) {
         Path commit = new Path(dir, String.format("%020d.json", version));

@@ -5,11 +5,15 @@ import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * One Delta table of the lake, bound to its contract. Every write is a single Delta commit, so a
@@ -47,21 +51,26 @@ public final class LakeTable {
      * when it does not exist yet; when it exists, adds the contract's columns it lacks (additive
      * migration, each at its contract position; old rows read null there), fails naming the table and
      * column on any other difference (a changed type, or a column the contract does not have), and turns
-     * the change data feed on if it is off.
+     * the change data feed on if it is off and sets the contract's statistics columns if they differ.
+     *
+     * <p>An existing table is first checked against the metadata of its newest version's checksum file
+     * (a file read, no Spark job); only a table that differs, or has no such file, is checked and
+     * changed through Delta.
      */
     public LakeTable ensureExists() {
-        if (exists()) {
-            migrate();
-            enableChangeFeed();
-        } else {
+        long version = version();
+        if (version < 0) {
             DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
                     .location(location)
                     .addColumns(contract.schema())
                     .partitionedBy(contract.partitionColumns().toArray(String[]::new));
             if (!contract.statsColumns().isEmpty()) {
-                builder = builder.property("delta.dataSkippingStatsColumns", String.join(",", contract.statsColumns()));
+                builder = builder.property(STATS_COLUMNS, String.join(",", contract.statsColumns()));
             }
             builder.property(CHANGE_FEED, "true").execute();
+        } else if (!log().metadata(version).map(this::conforms).orElse(false)) {
+            migrate();
+            setProperties();
         }
         return this;
     }
@@ -69,13 +78,59 @@ public final class LakeTable {
     /** The table property that makes Delta record row-level changes, which warehouse loads read. */
     static final String CHANGE_FEED = "delta.enableChangeDataFeed";
 
-    /** Turns the change data feed on for a table created before it was on (a metadata-only commit). */
-    private void enableChangeFeed() {
-        List<Row> value = spark.sql(String.format("SHOW TBLPROPERTIES delta.`%s` (%s)", location, CHANGE_FEED))
-                .collectAsList();
-        if (value.isEmpty() || !"true".equalsIgnoreCase(value.get(0).getString(1))) {
+    /** The table property naming the columns Delta keeps statistics of for data skipping. */
+    static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
+
+    /** Whether a table's metadata is the contract's: the same columns and types, and the contract's properties. */
+    private boolean conforms(DeltaLog.Metadata metadata) {
+        StructType actual = (StructType) DataType.fromJson(metadata.schemaJson());
+        if (actual.fields().length != contract.schema().fields().length) {
+            return false;
+        }
+        for (StructField want : contract.schema().fields()) {
+            if (Arrays.stream(actual.fields())
+                    .noneMatch(f -> f.name().equals(want.name()) && f.dataType().equals(want.dataType()))) {
+                return false;
+            }
+        }
+        return "true".equalsIgnoreCase(metadata.configuration().get(CHANGE_FEED))
+                && java.util.Objects.equals(
+                        statsColumns(), metadata.configuration().get(STATS_COLUMNS));
+    }
+
+    /** The statistics-columns property the contract asks for, or null when it names none. */
+    private String statsColumns() {
+        return contract.statsColumns().isEmpty() ? null : String.join(",", contract.statsColumns());
+    }
+
+    /**
+     * Turns the change data feed on for a table created before it was on, and sets the contract's
+     * statistics columns when they differ (metadata-only commits; files written before keep their
+     * statistics).
+     */
+    private void setProperties() {
+        Map<String, String> properties = new java.util.HashMap<>();
+        for (Row r : spark.sql(String.format("SHOW TBLPROPERTIES delta.`%s`", location))
+                .collectAsList()) {
+            properties.put(r.getString(0), r.getString(1));
+        }
+        if (!"true".equalsIgnoreCase(properties.get(CHANGE_FEED))) {
             spark.sql(String.format("ALTER TABLE delta.`%s` SET TBLPROPERTIES (%s = true)", location, CHANGE_FEED));
         }
+        String stats = statsColumns();
+        if (stats != null && !stats.equals(properties.get(STATS_COLUMNS))) {
+            spark.sql(String.format(
+                    "ALTER TABLE delta.`%s` SET TBLPROPERTIES ('%s' = '%s')", location, STATS_COLUMNS, stats));
+        }
+    }
+
+    /**
+     * Whether the table is known to hold no row: it does not exist, or its newest version's checksum
+     * file records no data file. False when that cannot be told without a Spark job.
+     */
+    public boolean knownEmpty() {
+        long version = version();
+        return version < 0 || log().metadata(version).map(m -> m.files() == 0).orElse(false);
     }
 
     /** The table's rows as of a version. */
@@ -294,8 +349,8 @@ public final class LakeTable {
 
     /**
      * Counts a change set from {@link TableDiff#changes} (rows to write, rows to delete), MERGEs it in
-     * one commit when it is not empty ({@link #mergeChanges}), and checks Delta's own count of the
-     * rows the commit changed against it.
+     * one commit when it is not empty ({@link #mergeChanges}; into a table known to be empty, an
+     * append), and checks Delta's own count of the rows the commit changed against it.
      *
      * @throws IllegalStateException when Delta's count differs; the caller restores the table
      */
@@ -311,7 +366,17 @@ public final class LakeTable {
                                     functions.sum(functions.when(delete, 1L).otherwise(0L)), functions.lit(0L)))
                     .head();
             Merged expected = new Merged(c.getLong(0), c.getLong(1));
-            if (expected.total() > 0) {
+            if (expected.deleted() == 0 && expected.written() > 0 && knownEmpty()) {
+                // Nothing to match in an empty table: the rows are appended in one commit, which is
+                // what the MERGE would commit, without its join.
+                long before = version();
+                append(persisted.filter(functions.not(delete)));
+                long appended = version() == before ? 0 : lastCommitOutputRows();
+                if (appended != expected.written()) {
+                    throw new IllegalStateException(String.format(
+                            "%s: append wrote %d rows, expected %d", contract.table(), appended, expected.written()));
+                }
+            } else if (expected.total() > 0) {
                 long merged = mergeChanges(persisted, keys, targetPredicate, TableDiff.DELETE);
                 if (merged != expected.total()) {
                     throw new IllegalStateException(String.format(
