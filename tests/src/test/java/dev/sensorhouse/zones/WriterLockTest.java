@@ -51,6 +51,7 @@ class WriterLockTest {
 
         assertThat(next.lease()).as("a lock whose holder is gone is taken over").isNotNull();
         next.lease().release();
+        deadLease.release();
     }
 
     @Test

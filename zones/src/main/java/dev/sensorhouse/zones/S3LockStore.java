@@ -49,6 +49,7 @@ final class S3LockStore implements LockStore {
     private static final Logger LOG = LoggerFactory.getLogger(S3LockStore.class);
     private static final int PRECONDITION_FAILED = 412;
     private static final int CONFLICT = 409;
+    private static final int NOT_FOUND = 404;
 
     private final S3Client s3;
     private final String bucket;
@@ -164,7 +165,7 @@ final class S3LockStore implements LockStore {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (e.statusCode() == NOT_FOUND) {
                 return Optional.empty();
             }
             throw new IllegalStateException(
