@@ -42,7 +42,8 @@ import org.apache.spark.storage.StorageLevel;
  * and DynamoDB-stream CDC files, and re-keys the facts whose versions changed.
  *
  * <ol>
- *   <li>Select the input files no successful run has read (their paths are in {@code input_files}).
+ *   <li>Select the input files no successful run has read (their paths are in {@code input_files}),
+ *       or, with {@code --from/--to}, the files whose instant is in that window ({@link #select}).
  *   <li>Read and parse every record; bad ones become {@code quarantine/events} rows (one commit,
  *       replacing earlier rows of the same files). CSV headers are checked first: a snapshot missing
  *       a required column fails the run, naming it.
@@ -97,14 +98,20 @@ public final class DimensionsJob {
                         listed.addAll(RegistryFile.snapshots(lake.hadoopConf(), lake.root(), Lake.normalize(dir))));
         config.cdc()
                 .ifPresent(dir -> listed.addAll(RegistryFile.cdc(lake.hadoopConf(), lake.root(), Lake.normalize(dir))));
-        List<RegistryFile> pending =
-                listed.stream().filter(f -> !done.contains(f.path())).sorted().toList();
-        List<RegistryFile> applied =
-                listed.stream().filter(f -> done.contains(f.path())).toList();
+        Selection selection = select(listed, done, config);
+        List<RegistryFile> pending = selection.pending();
+        List<RegistryFile> applied = selection.applied();
         String runId = runId(pending);
         int attempt =
                 (int) history.stream().filter(r -> r.runId().equals(runId)).count() + 1;
-        progress.step("run %s: %d new registry files (%d read before)", runId, pending.size(), applied.size());
+        progress.step(
+                "run %s: %d %s registry files (%d read before)",
+                runId,
+                pending.size(),
+                config.incremental()
+                        ? "new"
+                        : "window " + config.from().get() + " .. " + config.to().get() + ":",
+                applied.size());
 
         List<LakeTable> tables = List.of(
                 lake.registryChanges(),
@@ -157,6 +164,26 @@ public final class DimensionsJob {
         } finally {
             lake.spark().sparkContext().clearJobGroup();
         }
+    }
+
+    /** The files a run reads, and the files read before that it does not read again. */
+    record Selection(List<RegistryFile> pending, List<RegistryFile> applied) {}
+
+    /**
+     * Incremental: the listed files no successful run has read ({@code done}). Window: the listed files
+     * whose instant is in [from, to), read before or not; re-reading a file stores nothing new, since
+     * its changes are already in the change log. {@code applied} is every other file read before.
+     */
+    static Selection select(List<RegistryFile> listed, Set<String> done, DimensionsConfig config) {
+        java.util.function.Predicate<RegistryFile> read = config.incremental()
+                ? f -> !done.contains(f.path())
+                : f -> !f.effectiveAt().isBefore(config.from().get())
+                        && f.effectiveAt().isBefore(config.to().get());
+        List<RegistryFile> pending = listed.stream().filter(read).sorted().toList();
+        List<RegistryFile> applied = listed.stream()
+                .filter(f -> done.contains(f.path()) && !pending.contains(f))
+                .toList();
+        return new Selection(pending, applied);
     }
 
     private static Map<String, Long> versions(List<LakeTable> tables) {
@@ -658,9 +685,11 @@ public final class DimensionsJob {
                 runId,
                 attempt,
                 JOB,
-                "incremental",
-                files.stream().map(RegistryFile::effectiveAt).min(Instant::compareTo),
-                newest,
+                config.incremental() ? "incremental" : "window",
+                config.incremental()
+                        ? files.stream().map(RegistryFile::effectiveAt).min(Instant::compareTo)
+                        : config.from(),
+                config.incremental() ? newest : config.to(),
                 status,
                 started,
                 ended,

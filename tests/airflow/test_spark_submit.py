@@ -1,0 +1,152 @@
+"""dag.test() of sensorhouse_hourly on the spark_submit backend, for real: pip's pyspark spark-submit
+runs the job jar on a small simulated lake and loads the embedded DuckDB warehouse."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import sensorhouse
+
+HOUR = datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc)
+RUN = HOUR + timedelta(hours=1)  # dag.test's logical date: the run of the hour that ends then
+TABLES = ["fact_reading", "fact_reading_hourly", "fact_reading_daily", "dim_device", "dim_location", "dim_metric",
+          "dim_date"]
+
+
+def raw_readings(lake: Path, hour: datetime) -> dict[tuple[str, str], tuple[str, datetime, float]]:
+    """(event_id, metric) -> (device, event time, value) of every raw line that arrived in ``hour``: the
+    simulation has no faults, so each line is one cleansed event and each number one reading."""
+    folder = lake / f"raw/sensor_events/year={hour:%Y}/month={hour:%m}/day={hour:%d}/hour={hour:%H}"
+    readings = {}
+    for file in sorted(folder.glob("*.json")):
+        for line in file.read_text().splitlines():
+            event = json.loads(line)
+            ts = event["ts"]
+            t = (datetime.fromtimestamp(ts / 1000, timezone.utc) if isinstance(ts, (int, float))
+                 else datetime.fromisoformat(ts.replace("Z", "+00:00")))
+            for metric, value in event["metrics"].items():
+                if isinstance(value, (int, float)):
+                    readings[(event["event_id"], metric)] = (event["device_id"], t.replace(tzinfo=None), float(value))
+    assert readings, f"no raw readings in {folder}"
+    return readings
+
+
+def warehouse_rows(path: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(path), read_only=True) as db:
+        return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+
+
+def task_states(run) -> dict[str, str]:
+    return {ti.task_id: ti.state for ti in run.get_task_instances()}
+
+
+def job_runs(lake: Path) -> list[dict]:
+    """control/job_runs as `./sensorhouse status` prints it: the recent runs, newest first."""
+    out = sensorhouse("status", "--lake", str(lake), "--limit", "100").stdout.splitlines()
+    start = out.index("Recent runs (newest first)") + 2
+    rows = []
+    for line in out[start:]:
+        if not line.strip():
+            break
+        f = line.split()
+        rows.append({"run_id": f[0], "attempt": int(f[1]), "job": f[2], "mode": f[3], "status": f[4], "line": line})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def hourly(dagbag):
+    return dagbag.get_dag("sensorhouse_hourly")
+
+
+def test_an_hourly_run_loads_exactly_its_arrival_hour_and_a_rerun_changes_nothing(hourly, sensorhouse_variable, lake):
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    run = hourly.test(logical_date=RUN)
+
+    states = task_states(run)
+    assert run.state == "success", states
+    for job in ("update_dimensions", "cleanse_events", "roll_up_readings", "load_warehouse"):
+        assert states[f"spark_submit.{job}"] == "success"
+        assert states[f"glue.{job}"] == "skipped"
+    assert (run.data_interval_start, run.data_interval_end) == (HOUR, RUN)
+
+    expected = raw_readings(lake, HOUR)
+    later = raw_readings(lake, RUN)
+    warehouse = lake / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        facts = {(e, m): (d, t, v) for e, m, d, t, v in
+                 db.execute("SELECT event_id, metric, device_id, event_ts, value FROM fact_reading").fetchall()}
+        hourly_rows = db.execute(
+            "SELECT device_id, metric, hour_start, value_count, value_sum FROM fact_reading_hourly").fetchall()
+        daily_rows = db.execute("SELECT device_id, metric, day, value_count FROM fact_reading_daily").fetchall()
+    assert facts.keys() == expected.keys(), "fact_reading holds exactly the readings that arrived in the hour"
+    assert not facts.keys() & later.keys(), "nothing of the next arrival hour"
+    for key, (device, t, value) in expected.items():
+        assert facts[key][:2] == (device, t) and facts[key][2] == pytest.approx(value, abs=1e-9), key
+    buckets = defaultdict(lambda: [0, 0.0])
+    days = defaultdict(int)
+    for device, t, value in expected.values():
+        bucket = buckets[(device, t.replace(minute=0, second=0, microsecond=0))]
+        days[(device, t.date())] += 1
+        bucket[0] += 1
+        bucket[1] += value
+    by_bucket = defaultdict(lambda: [0, 0.0])
+    for device, metric, hour_start, count, total in hourly_rows:
+        by_bucket[(device, hour_start)][0] += count
+        by_bucket[(device, hour_start)][1] += total
+    assert by_bucket.keys() == buckets.keys()
+    for key, (count, total) in buckets.items():
+        assert by_bucket[key][0] == count and by_bucket[key][1] == pytest.approx(total, rel=1e-9), key
+    by_day = defaultdict(int)
+    for device, metric, day, count in daily_rows:
+        by_day[(device, day)] += count
+    assert by_day == days
+
+    with create_session() as session:
+        events = session.scalars(
+            select(AssetEvent).join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+            .where(AssetModel.name == "sensorhouse_warehouse")).all()
+        extras = [e.extra for e in events]
+    assert {"data_interval_start": "2026-01-01T00:00:00Z", "data_interval_end": "2026-01-01T01:00:00Z"}.items() \
+        <= extras[-1].items(), extras
+
+    before = warehouse_rows(warehouse)
+    again = hourly.test(logical_date=RUN)
+    assert again.state == "success", task_states(again)
+    after = warehouse_rows(warehouse)
+    for table in TABLES:
+        assert after[table] == before[table], f"{table} changed on a rerun of the same interval"
+
+
+def test_a_failing_job_is_retried_then_fails_the_run_and_records_failed_runs(
+        hourly, sensorhouse_variable, lake, monkeypatch, caplog):
+    monkeypatch.setenv("SENSORHOUSE_FAILPOINT", "dimensions.before-run-record:throw")
+    task = hourly.get_task("spark_submit.update_dimensions")
+    assert task.retries >= 1
+    # The DAG's own retries, with the delay shortened for the test (the backoff is asserted in test_dags).
+    monkeypatch.setattr(task, "retries", 1)
+    monkeypatch.setattr(task, "retry_delay", timedelta(seconds=1))
+    monkeypatch.setattr(task, "retry_exponential_backoff", 0)
+    failed_before = [r for r in job_runs(lake) if r["job"] == "dimensions" and r["status"] == "FAILED"]
+
+    with caplog.at_level(logging.ERROR, logger="sensorhouse.airflow"):
+        run = hourly.test(logical_date=RUN + timedelta(hours=1))
+
+    states = task_states(run)
+    assert run.state == "failed", states
+    assert states["spark_submit.update_dimensions"] == "failed"
+    assert states["spark_submit.cleanse_events"] == "upstream_failed"
+    ti = next(t for t in run.get_task_instances() if t.task_id == "spark_submit.update_dimensions")
+    assert ti.try_number == 2, "the first try failed and was retried once"
+    failed = [r for r in job_runs(lake) if r["job"] == "dimensions" and r["status"] == "FAILED"]
+    assert len(failed) == len(failed_before) + 2, "one FAILED run row per try"
+    assert any("sensorhouse job failed" in r.getMessage() and "update_dimensions" in r.getMessage()
+               for r in caplog.records), "on_failure_callback reported the failure"
