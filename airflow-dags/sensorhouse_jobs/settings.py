@@ -47,7 +47,8 @@ class Settings:
         options of the same names
     :param arrival_settle_minutes: how long after an hour ends the hourly run waits before it reads
         that arrival hour, for files still being delivered into it (Firehose buffers up to 15 minutes)
-    :param vacuum_retention_hours, raw_retention_days, quarantine_retention_days: ``maintain`` options
+    :param vacuum_retention, raw_retention, quarantine_retention: the ``maintain`` options of the same
+        names, durations such as ``7d`` or ``36h`` (absent: the command's defaults)
     """
 
     lake: str
@@ -63,9 +64,9 @@ class Settings:
     password_secret: str | None = None
     metrics_catalog: str | None = None
     arrival_settle_minutes: int = 20
-    vacuum_retention_hours: int | None = None
-    raw_retention_days: int | None = None
-    quarantine_retention_days: int | None = None
+    vacuum_retention: str | None = None
+    raw_retention: str | None = None
+    quarantine_retention: str | None = None
 
     def __post_init__(self) -> None:
         if not self.lake:
@@ -137,8 +138,8 @@ def job_args(command: str, s: Settings, start: datetime | None = None, end: date
         args += _optional(warehouse=s.warehouse, staging=s.staging, iam_role=s.iam_role,
                           password_secret=s.password_secret, metrics_catalog=s.metrics_catalog)
     elif command == "maintain":
-        args += _optional(vacuum_retention_hours=s.vacuum_retention_hours, raw_retention_days=s.raw_retention_days,
-                          quarantine_retention_days=s.quarantine_retention_days)
+        args += _optional(vacuum_retention=s.vacuum_retention, raw_retention=s.raw_retention,
+                          quarantine_retention=s.quarantine_retention)
     else:
         raise ValueError(f"no Sensorhouse job {command!r}")
     return args

@@ -64,13 +64,13 @@ def settings_for(lake: Path, jar: Path, **more) -> dict:
             **more}
 
 
-@pytest.fixture()
-def sensorhouse_variable(monkeypatch, lake, jar):
-    """The ``sensorhouse`` Variable and ``sensorhouse_spark`` connection for the simulated lake."""
+def configure(mp: pytest.MonkeyPatch, lake: Path, jar: Path) -> None:
+    """The ``sensorhouse`` Variable and the ``sensorhouse_spark`` and ``sensorhouse_warehouse``
+    connections for a lake, as environment variables (Airflow's environment secrets backend)."""
     from airflow.sdk.execution_time.cache import SecretCache
 
-    value = settings_for(lake, jar)
-    monkeypatch.setenv("AIRFLOW_VAR_SENSORHOUSE", json.dumps(value))
-    monkeypatch.setenv("AIRFLOW_CONN_SENSORHOUSE_SPARK", json.dumps({"conn_type": "spark", "host": "local[2]"}))
+    mp.setenv("AIRFLOW_VAR_SENSORHOUSE", json.dumps(settings_for(lake, jar)))
+    mp.setenv("AIRFLOW_CONN_SENSORHOUSE_SPARK", json.dumps({"conn_type": "spark", "host": "local[2]"}))
+    mp.setenv("AIRFLOW_CONN_SENSORHOUSE_WAREHOUSE",
+              json.dumps({"conn_type": "duckdb", "host": str(lake / "warehouse.duckdb")}))
     SecretCache.reset()
-    return value

@@ -82,7 +82,7 @@ def glue_settings(monkeypatch, jar):
     value = settings_for(Path("s3a://bucket/lake"), jar, warehouse="jdbc:redshift://c:5439/dev?user=loader",
                          staging="s3://bucket/staging", iam_role="arn:aws:iam::1:role/copy",
                          password_secret="prod/redshift", backend="glue", glue_job_prefix=PREFIX,
-                         vacuum_retention_hours=168, raw_retention_days=30, quarantine_retention_days=90)
+                         vacuum_retention="7d", raw_retention="30d", quarantine_retention="90d")
     monkeypatch.setenv("AIRFLOW_VAR_SENSORHOUSE", json.dumps(value))
     SecretCache.reset()
     return value

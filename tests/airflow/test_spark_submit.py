@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import sensorhouse
+from conftest import configure, sensorhouse
 
 HOUR = datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc)
 RUN = HOUR + timedelta(hours=1)  # dag.test's logical date: the run of the hour that ends then
@@ -32,7 +32,8 @@ def raw_readings(lake: Path, hour: datetime) -> dict[tuple[str, str], tuple[str,
                  else datetime.fromisoformat(ts.replace("Z", "+00:00")))
             for metric, value in event["metrics"].items():
                 if isinstance(value, (int, float)):
-                    readings[(event["event_id"], metric)] = (event["device_id"], t.replace(tzinfo=None), float(value))
+                    utc = t.astimezone(timezone.utc).replace(tzinfo=None)  # the warehouse keeps UTC without a zone
+                    readings[(event["event_id"], metric)] = (event["device_id"], utc, float(value))
     assert readings, f"no raw readings in {folder}"
     return readings
 
@@ -55,6 +56,9 @@ def job_runs(lake: Path) -> list[dict]:
         if not line.strip():
             break
         f = line.split()
+        if f[0] == "error:":
+            rows[-1]["error"] = line.split("error:", 1)[1].strip()
+            continue
         rows.append({"run_id": f[0], "attempt": int(f[1]), "job": f[2], "mode": f[3], "status": f[4], "line": line})
     return rows
 
@@ -64,13 +68,20 @@ def hourly(dagbag):
     return dagbag.get_dag("sensorhouse_hourly")
 
 
-def test_an_hourly_run_loads_exactly_its_arrival_hour_and_a_rerun_changes_nothing(hourly, sensorhouse_variable, lake):
+@pytest.fixture(scope="module")
+def loaded(hourly, lake, jar):
+    """The hourly DAG run of 2026-01-01 00:00-01:00 on the simulated lake, on the spark_submit backend."""
+    with pytest.MonkeyPatch.context() as mp:
+        configure(mp, lake, jar)
+        return hourly.test(logical_date=RUN)
+
+
+def test_an_hourly_run_loads_exactly_its_arrival_hour(loaded, lake):
     from airflow.models.asset import AssetEvent, AssetModel
     from airflow.utils.session import create_session
     from sqlalchemy import select
 
-    run = hourly.test(logical_date=RUN)
-
+    run = loaded
     states = task_states(run)
     assert run.state == "success", states
     for job in ("update_dimensions", "cleanse_events", "roll_up_readings", "load_warehouse"):
@@ -80,8 +91,7 @@ def test_an_hourly_run_loads_exactly_its_arrival_hour_and_a_rerun_changes_nothin
 
     expected = raw_readings(lake, HOUR)
     later = raw_readings(lake, RUN)
-    warehouse = lake / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse), read_only=True) as db:
+    with duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True) as db:
         facts = {(e, m): (d, t, v) for e, m, d, t, v in
                  db.execute("SELECT event_id, metric, device_id, event_ts, value FROM fact_reading").fetchall()}
         hourly_rows = db.execute(
@@ -93,41 +103,60 @@ def test_an_hourly_run_loads_exactly_its_arrival_hour_and_a_rerun_changes_nothin
         assert facts[key][:2] == (device, t) and facts[key][2] == pytest.approx(value, abs=1e-9), key
     buckets = defaultdict(lambda: [0, 0.0])
     days = defaultdict(int)
-    for device, t, value in expected.values():
-        bucket = buckets[(device, t.replace(minute=0, second=0, microsecond=0))]
-        days[(device, t.date())] += 1
+    for key, (device, t, value) in expected.items():
+        bucket = buckets[(device, key[1], t.replace(minute=0, second=0, microsecond=0))]
+        days[(device, key[1], t.date())] += 1
         bucket[0] += 1
         bucket[1] += value
-    by_bucket = defaultdict(lambda: [0, 0.0])
-    for device, metric, hour_start, count, total in hourly_rows:
-        by_bucket[(device, hour_start)][0] += count
-        by_bucket[(device, hour_start)][1] += total
-    assert by_bucket.keys() == buckets.keys()
+    stored = {(d, m, h): (c, s) for d, m, h, c, s in hourly_rows}
+    assert stored.keys() == buckets.keys()
     for key, (count, total) in buckets.items():
-        assert by_bucket[key][0] == count and by_bucket[key][1] == pytest.approx(total, rel=1e-9), key
-    by_day = defaultdict(int)
-    for device, metric, day, count in daily_rows:
-        by_day[(device, day)] += count
-    assert by_day == days
+        assert stored[key][0] == count and stored[key][1] == pytest.approx(total, rel=1e-9), key
+    assert {(d, m, day): c for d, m, day, c in daily_rows} == days
 
     with create_session() as session:
         events = session.scalars(
             select(AssetEvent).join(AssetModel, AssetEvent.asset_id == AssetModel.id)
             .where(AssetModel.name == "sensorhouse_warehouse")).all()
         extras = [e.extra for e in events]
+    assert extras, "the load published the warehouse asset"
     assert {"data_interval_start": "2026-01-01T00:00:00Z", "data_interval_end": "2026-01-01T01:00:00Z"}.items() \
         <= extras[-1].items(), extras
 
-    before = warehouse_rows(warehouse)
+
+def test_the_quality_dag_summarizes_the_loaded_interval(loaded, dagbag, lake, jar, monkeypatch):
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    configure(monkeypatch, lake, jar)
+    run = dagbag.get_dag("sensorhouse_quality").test(
+        run_conf={"from": "2026-01-01T00:00:00Z", "to": "2026-01-01T01:00:00Z"})
+    assert run.state == "success", task_states(run)
+    with create_session() as session:
+        stored = session.scalars(select(XComModel).where(
+            XComModel.dag_id == run.dag_id, XComModel.run_id == run.run_id,
+            XComModel.task_id == "summarize_loaded_intervals", XComModel.key == "return_value")).one().value
+    summary = (json.loads(stored) if isinstance(stored, str) else stored)[0]
+    expected = raw_readings(lake, HOUR)
+    assert summary["readings"] == len(expected)
+    assert summary["devices"] == len({d for d, _, _ in expected.values()})
+    assert summary["hourly_value_count"] == summary["readings_in_event_hours"] >= len(expected)
+
+
+def test_a_rerun_of_the_same_interval_changes_no_table(loaded, hourly, lake, jar, monkeypatch):
+    configure(monkeypatch, lake, jar)
+    before = warehouse_rows(lake / "warehouse.duckdb")
     again = hourly.test(logical_date=RUN)
     assert again.state == "success", task_states(again)
-    after = warehouse_rows(warehouse)
+    after = warehouse_rows(lake / "warehouse.duckdb")
     for table in TABLES:
         assert after[table] == before[table], f"{table} changed on a rerun of the same interval"
 
 
 def test_a_failing_job_is_retried_then_fails_the_run_and_records_failed_runs(
-        hourly, sensorhouse_variable, lake, monkeypatch, caplog):
+        loaded, hourly, lake, jar, monkeypatch, caplog):
+    configure(monkeypatch, lake, jar)
     monkeypatch.setenv("SENSORHOUSE_FAILPOINT", "dimensions.before-run-record:throw")
     task = hourly.get_task("spark_submit.update_dimensions")
     assert task.retries >= 1
@@ -148,5 +177,6 @@ def test_a_failing_job_is_retried_then_fails_the_run_and_records_failed_runs(
     assert ti.try_number == 2, "the first try failed and was retried once"
     failed = [r for r in job_runs(lake) if r["job"] == "dimensions" and r["status"] == "FAILED"]
     assert len(failed) == len(failed_before) + 2, "one FAILED run row per try"
+    assert all("failpoint dimensions.before-run-record" in r.get("error", "") for r in failed[:2]), failed
     assert any("sensorhouse job failed" in r.getMessage() and "update_dimensions" in r.getMessage()
                for r in caplog.records), "on_failure_callback reported the failure"

@@ -222,7 +222,7 @@ public final class LakeTable {
     }
 
     /** The actions of one commit file, one JSON object per line. */
-    private List<JsonNode> commitActions(long version) {
+    List<JsonNode> commitActions(long version) {
         Path commit = new Path(logDir(), String.format("%020d.json", version));
         try (FSDataInputStream in =
                 commit.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(commit)) {
