@@ -105,12 +105,13 @@ public final class DimensionsJob {
         int attempt =
                 (int) history.stream().filter(r -> r.runId().equals(runId)).count() + 1;
         progress.step(
-                "run %s: %d %s registry files (%d read before)",
+                "run %s: %d registry files %s (%d read before)",
                 runId,
                 pending.size(),
                 config.incremental()
-                        ? "new"
-                        : "window " + config.from().get() + " .. " + config.to().get() + ":",
+                        ? "not read before"
+                        : "of window " + config.from().get() + " .. "
+                                + config.to().get(),
                 applied.size());
 
         List<LakeTable> tables = List.of(
