@@ -82,7 +82,17 @@ class DimensionsWindowTest extends SparkTestBase {
         spark();
         Path lake = lakeDir();
         Simulations.simulate(
-                lake, "2026-01-01T00:00:00Z", 5, "--devices", "20", "--duration", "3h", "--faults", "none");
+                lake,
+                "2026-01-01T00:00:00Z",
+                5,
+                "--devices",
+                "20",
+                "--duration",
+                "3h",
+                "--interval",
+                "10m",
+                "--faults",
+                "none");
         String cdc = lake.resolve("raw/registry_cdc").toString();
         Cli.succeed("dimensions", "--lake", lake.toString(), "--cdc", cdc);
         List<String> tables = List.of("dims/device", "dims/location", "dims/registry_changes");
