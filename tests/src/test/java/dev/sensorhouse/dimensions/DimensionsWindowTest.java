@@ -49,7 +49,7 @@ class DimensionsWindowTest extends SparkTestBase {
 
     @Test
     void incrementalReadsTheFilesNoRunHasRead() {
-        DimensionsJob.Selection s = DimensionsJob.select(
+        DimensionsJob.Selection s = DimensionsJob.files(
                 listed, done, new DimensionsConfig("/l", Optional.of("/l/s"), Optional.of("/l/c"), NullRule.KEEP));
         assertThat(s.pending()).containsExactly(cdc1, cdc2);
         assertThat(s.applied()).containsExactlyInAnyOrder(snap0, cdc0);
@@ -57,11 +57,11 @@ class DimensionsWindowTest extends SparkTestBase {
 
     @Test
     void aWindowReadsItsFilesWhetherReadBeforeOrNot() {
-        DimensionsJob.Selection first = DimensionsJob.select(listed, done, window(H0, H1));
+        DimensionsJob.Selection first = DimensionsJob.files(listed, done, window(H0, H1));
         assertThat(first.pending()).containsExactlyInAnyOrder(snap0, cdc0);
         assertThat(first.applied()).isEmpty();
 
-        DimensionsJob.Selection second = DimensionsJob.select(listed, done, window(H1, H2));
+        DimensionsJob.Selection second = DimensionsJob.files(listed, done, window(H1, H2));
         assertThat(second.pending()).containsExactly(cdc1);
         assertThat(second.applied()).containsExactlyInAnyOrder(snap0, cdc0);
     }

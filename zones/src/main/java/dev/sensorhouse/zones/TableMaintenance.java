@@ -1,17 +1,12 @@
 package dev.sensorhouse.zones;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.delta.tables.DeltaTable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -49,32 +44,14 @@ public final class TableMaintenance {
      * cannot tell which partitions changed.
      */
     public Optional<List<DataCommit>> commitsAfter(long afterVersion) {
+        DeltaLog log = new DeltaLog(table.location(), spark.sparkContext().hadoopConfiguration());
         List<DataCommit> commits = new ArrayList<>();
-        FileSystem fs;
-        Path log = new Path(table.location(), "_delta_log");
-        try {
-            fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            long current = table.version();
-            for (long v = afterVersion + 1; v <= current; v++) {
-                if (!fs.exists(new Path(log, String.format("%020d.json", v)))) {
-                    return Optional.empty();
-                }
-                List<Map<String, String>> added = new ArrayList<>();
-                for (JsonNode action : table.commitActions(v)) {
-                    JsonNode add = action.get("add");
-                    if (add != null && add.path("dataChange").asBoolean(true)) {
-                        Map<String, String> values = new LinkedHashMap<>();
-                        add.path("partitionValues")
-                                .fields()
-                                .forEachRemaining(
-                                        e -> values.put(e.getKey(), e.getValue().asText()));
-                        added.add(values);
-                    }
-                }
-                commits.add(new DataCommit(v, added));
+        long current = log.version();
+        for (long v = afterVersion + 1; v <= current; v++) {
+            if (!log.has(v)) {
+                return Optional.empty();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the log of " + table.location(), e);
+            commits.add(new DataCommit(v, log.dataAdds(v)));
         }
         return Optional.of(commits);
     }
