@@ -87,7 +87,8 @@ final class CommonOptions {
             "re-read the registry files of a window: CDC files of the arrival hours, snapshots of the dates (00:00 UTC) in [from, to); with --to. Default: the files no successful run has read");
     static final Option REGISTRY_TO = Option.value("to", "ISO", null, "window end (exclusive); with --from");
 
-    static final List<Option> DIMENSIONS = List.of(LAKE, METADATA, CDC, CDC_NULLS, REGISTRY_FROM, REGISTRY_TO, LOCK_WAIT);
+    static final List<Option> DIMENSIONS =
+            List.of(LAKE, METADATA, CDC, CDC_NULLS, REGISTRY_FROM, REGISTRY_TO, LOCK_WAIT);
 
     static final Option RUN_METADATA = Option.value(
             "metadata",

@@ -120,7 +120,8 @@ public final class DimensionsJob extends AuditedJob<DimensionsJob.Selection, Dim
         return selection.pending().size() + " registry files "
                 + (config.incremental()
                         ? "not read before"
-                        : "of window " + config.from().get() + " .. " + config.to().get())
+                        : "of window " + config.from().get() + " .. "
+                                + config.to().get())
                 + " (" + selection.applied().size() + " read before)";
     }
 

@@ -106,7 +106,10 @@ final class DeltaLog {
             JsonNode add = action.get("add");
             if (add != null && add.path("dataChange").asBoolean(true)) {
                 java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
-                add.path("partitionValues").fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+                add.path("partitionValues")
+                        .fields()
+                        .forEachRemaining(
+                                e -> values.put(e.getKey(), e.getValue().asText()));
                 adds.add(values);
             }
         }
