@@ -57,7 +57,7 @@ def lake(jar) -> Path:
     return path
 
 
-def settings_for(lake: Path, jar: Path, **more) -> dict:
+def settings_for(lake: Path | str, jar: Path, **more) -> dict:
     return {"lake": str(lake), "jar": str(jar), "arrival_settle_minutes": 0,
             "spark_conf": {"spark.driver.host": "127.0.0.1", "spark.ui.enabled": "false",
                            "spark.driver.memory": "1g", "spark.sql.shuffle.partitions": "2"},

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
@@ -79,7 +78,7 @@ def command_options(command: str) -> set[str] | None:
 def glue_settings(monkeypatch, jar):
     from airflow.sdk.execution_time.cache import SecretCache
 
-    value = settings_for(Path("s3a://bucket/lake"), jar, warehouse="jdbc:redshift://c:5439/dev?user=loader",
+    value = settings_for("s3a://bucket/lake", jar, warehouse="jdbc:redshift://c:5439/dev?user=loader",
                          staging="s3://bucket/staging", iam_role="arn:aws:iam::1:role/copy",
                          password_secret="prod/redshift", backend="glue", glue_job_prefix=PREFIX,
                          vacuum_retention="7d", raw_retention="30d", quarantine_retention="90d")
