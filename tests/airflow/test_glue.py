@@ -108,13 +108,11 @@ def test_glue_tasks_start_jobs_that_glue_jobs_defines_with_options_their_command
             assert defined[task.job_name] in (None, command), \
                 f"{task.job_name} runs --command {defined[task.job_name]}, the task passes {command}"
         options = command_options(command)
-        if options is None:
-            assert command == "maintain", f"the job jar has no command {command}"
-            continue
+        assert options is not None, f"the job jar has no command {command}"
         passed = set(task.script_args) - {"--command"}
         assert passed <= options, f"{task_id}: {sorted(passed - options)} are not options of {command}"
         checked += 1
-    assert checked >= 4
+    assert checked == 5, "the four hourly jobs and maintain"
 
 
 def test_the_glue_tasks_run_with_the_lake_and_interval_of_the_settings(dagbag, glue_settings):

@@ -180,3 +180,13 @@ def test_a_failing_job_is_retried_then_fails_the_run_and_records_failed_runs(
     assert all("failpoint dimensions.before-run-record" in r.get("error", "") for r in window), window
     assert any("sensorhouse job failed" in r.getMessage() and "update_dimensions" in r.getMessage()
                for r in caplog.records), "on_failure_callback reported the failure"
+
+
+def test_the_maintenance_dag_runs_maintain_on_the_lake(loaded, dagbag, lake, jar, monkeypatch):
+    configure(monkeypatch, lake, jar)
+    run = dagbag.get_dag("sensorhouse_maintenance").test()
+    states = task_states(run)
+    assert run.state == "success", states
+    assert states["spark_submit.maintain_lake"] == "success" and states["glue.maintain_lake"] == "skipped"
+    maintained = [r for r in job_runs(lake) if r["job"] == "maintain"]
+    assert [r["status"] for r in maintained] == ["SUCCEEDED"]
