@@ -10,6 +10,8 @@
 # 3. pyspark 3.5.6 (PyPI), whose spark-submit the launcher tests run the job jar with.
 # 4. mvn verify: builds every module and the shaded job jar, runs the unit, end-to-end and crash
 #    tests (tests/), which start what they need themselves.
+# 5. The Airflow tests (tests/airflow/run.sh): Airflow 3 in its own virtualenv, the DAGs of
+#    airflow-dags/ run for real with the job jar step 4 built.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -39,3 +41,15 @@ fi
 
 step "mvn verify"
 mvn -B -ntp verify "$@"
+
+# ---- Airflow DAGs (airflow-dags/): a real Airflow in .services/airflow-venv, after the jar is built
+if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  step "installing python3-venv (apt) for the Airflow virtualenv"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+fi
+step "Airflow tests (tests/airflow/run.sh)"
+started=$SECONDS
+tests/airflow/run.sh
+echo "Airflow tests: $((SECONDS - started)) s (with the virtualenv's install when it was needed)"
+# ---- end of Airflow DAGs

@@ -80,7 +80,15 @@ final class CommonOptions {
             "keep",
             "an explicit NULL in a later CDC image keeps the previous value (keep) or clears it (clear)");
 
-    static final List<Option> DIMENSIONS = List.of(LAKE, METADATA, CDC, CDC_NULLS, LOCK_WAIT);
+    static final Option REGISTRY_FROM = Option.value(
+            "from",
+            "ISO",
+            null,
+            "re-read the registry files of a window: CDC files of the arrival hours, snapshots of the dates (00:00 UTC) in [from, to); with --to. Default: the files no successful run has read");
+    static final Option REGISTRY_TO = Option.value("to", "ISO", null, "window end (exclusive); with --from");
+
+    static final List<Option> DIMENSIONS =
+            List.of(LAKE, METADATA, CDC, CDC_NULLS, REGISTRY_FROM, REGISTRY_TO, LOCK_WAIT);
 
     static final Option RUN_METADATA = Option.value(
             "metadata",
@@ -146,7 +154,12 @@ final class CommonOptions {
                     throw new IllegalArgumentException(dir.get() + " is not a directory");
                 }
             }
-            return java.util.Optional.of(new DimensionsConfig(lake, metadata, cdc, NullRule.of(o.string("cdc-nulls"))));
+            NullRule nulls = NullRule.of(o.string("cdc-nulls"));
+            // run takes --from/--to as the cleanse's arrival window; only the dimensions command windows its files
+            return java.util.Optional.of(
+                    defaults
+                            ? new DimensionsConfig(lake, metadata, cdc, nulls)
+                            : new DimensionsConfig(lake, metadata, cdc, nulls, o.instant("from"), o.instant("to")));
         } catch (IllegalArgumentException e) {
             throw new UsageException("dimensions: " + e.getMessage(), e);
         }

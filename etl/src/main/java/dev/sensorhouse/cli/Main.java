@@ -20,6 +20,7 @@ public final class Main {
             new DimensionsCommand(),
             new RollupCommand(),
             new LoadWarehouseCommand(),
+            new MaintainCommand(),
             new RunCommand(),
             new StatusCommand(),
             new DemoCommand());
