@@ -82,7 +82,7 @@ final class BenchCommand implements Command {
 
     @Override
     public int run(Options o) throws Exception {
-        Path lake = Path.of(CommonOptions.lakeRoot(o));
+        Path lake = CommonOptions.scratchLake(name(), o);
         long events = o.longValue("events");
         int devices = o.integer("devices");
         if (events < devices) {

@@ -47,7 +47,7 @@ final class DemoCommand implements Command {
 
     @Override
     public int run(Options o) throws Exception {
-        Path lake = Path.of(CommonOptions.lakeRoot(o));
+        Path lake = CommonOptions.scratchLake(name(), o);
         freshLake(lake, name(), MARKER);
         SimulateConfig sim = new SimulateConfig(
                 lake.toString(),

@@ -44,7 +44,7 @@ final class DimensionsBenchCommand implements Command {
 
     @Override
     public int run(Options o) throws Exception {
-        Path lake = Path.of(CommonOptions.lakeRoot(o));
+        Path lake = CommonOptions.scratchLake(name(), o);
         int devices = o.integer("devices");
         double changed = Double.parseDouble(o.string("changed"));
         if (devices < 1 || changed < 0 || changed > 1) {

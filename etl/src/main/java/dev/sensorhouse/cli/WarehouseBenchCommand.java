@@ -124,7 +124,7 @@ final class WarehouseBenchCommand implements Command {
 
     @Override
     public int run(Options o) throws Exception {
-        Path root = Path.of(CommonOptions.lakeRoot(o));
+        Path root = CommonOptions.scratchLake(name(), o);
         long n = o.longValue("rows");
         int devices = o.integer("devices");
         double changed = Double.parseDouble(o.string("changed"));
