@@ -38,6 +38,12 @@ public final class Main {
         int code = run(args);
         System.out.flush();
         System.err.flush();
+        // ---- AWS Glue: a Glue job run ends by returning or throwing, never by System.exit (GlueRun).
+        if (GlueRun.isGlue(args)) {
+            GlueRun.finish(args, code);
+            return;
+        }
+        // ---- end AWS Glue
         System.exit(code);
     }
 

@@ -22,8 +22,36 @@ public final class SparkSessions {
     private SparkSessions() {}
 
     public static SparkSession getOrCreate(String appName) {
+        deltaOnTheClasspath();
         return SparkSession.builder().config(conf(appName)).getOrCreate();
     }
+
+    /**
+     * Fails clearly when Delta Lake is missing: {@code sensorhouse.jar} bundles it, the Glue jar leaves it
+     * to Glue ({@code --datalake-formats delta}). Without it Spark would only warn about the session
+     * extension and fail later on the first table.
+     */
+    private static synchronized void deltaOnTheClasspath() {
+        if (deltaReported) {
+            return;
+        }
+        try {
+            Class<?> extension = Class.forName(
+                    "io.delta.sql.DeltaSparkSessionExtension", false, SparkSessions.class.getClassLoader());
+            java.security.CodeSource source = extension.getProtectionDomain().getCodeSource();
+            System.err.println("[spark] Delta Lake " + io.delta.package$.MODULE$.VERSION() + " from "
+                    + (source == null ? "the classpath" : source.getLocation()));
+            deltaReported = true;
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(
+                    "Delta Lake is not on the classpath: on AWS Glue run the job with --datalake-formats delta (the"
+                            + " Glue jar sensorhouse-glue.jar leaves Delta to Glue); elsewhere run sensorhouse.jar, which"
+                            + " bundles it",
+                    e);
+        }
+    }
+
+    private static boolean deltaReported;
 
     /** The S3A class that serves {@code s3://} and {@code s3a://}. */
     static final String S3A = "org.apache.hadoop.fs.s3a.S3AFileSystem";
