@@ -57,7 +57,6 @@ public final class Options {
             "enable-s3-parquet-optimized-committer",
             "enable-rename-algorithm-v2",
             "enable-lakeformation-fine-grained-access",
-            "enable-auto-scaling",
             "auto-scale-within-microbatch",
             "executor-cores",
             "customer-driver-env-vars",

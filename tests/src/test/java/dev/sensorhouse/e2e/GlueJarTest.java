@@ -164,6 +164,9 @@ class GlueJarTest extends SparkTestBase {
         } catch (IOException e) {
             throw new AssertionError("no glue-jobs/target/spark-classpath.txt: build glue-jobs first", e);
         }
+        // Spark's distribution ships slf4j-api and antlr4-runtime; in this build they are compile dependencies
+        // (of the AWS SDK, of Delta), so the provided classpath above lacks them.
+        classpath.addAll(testClasspathJars("slf4j-api-2.0.7.jar", "antlr4-runtime-4.9.3.jar"));
         if (withGluesDelta) {
             classpath.addAll(deltaJars());
         }
@@ -180,10 +183,16 @@ class GlueJarTest extends SparkTestBase {
 
     /** The delta-spark and delta-storage jars of this build (the versions Glue 5.1 ships). */
     private static List<String> deltaJars() {
+        return testClasspathJars("delta-spark_2.12-3.3.2.jar", "delta-storage-3.3.2.jar");
+    }
+
+    /** The jars of this test JVM's classpath with these file names, one each. */
+    private static List<String> testClasspathJars(String... names) {
         List<String> jars = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(p -> p.contains("delta-spark_2.12-3.3.2.jar") || p.contains("delta-storage-3.3.2.jar"))
+                .filter(p -> Arrays.stream(names)
+                        .anyMatch(n -> Path.of(p).getFileName().toString().equals(n)))
                 .toList();
-        assertThat(jars).as("Delta jars on the test classpath").hasSize(2);
+        assertThat(jars).as("%s on the test classpath", Arrays.toString(names)).hasSize(names.length);
         return jars;
     }
 

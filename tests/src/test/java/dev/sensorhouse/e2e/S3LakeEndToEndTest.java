@@ -59,9 +59,9 @@ class S3LakeEndToEndTest extends SparkTestBase {
         "--devices",
         "4",
         "--duration",
-        "3h",
+        "1h",
         "--interval",
-        "10m",
+        "5m",
         "--faults",
         "heavy"
     };
