@@ -27,7 +27,9 @@ public final class Main {
                 new DemoCommand(),
                 new BenchCommand(),
                 new DimensionsBenchCommand(),
-                new WarehouseBenchCommand())) {
+                new WarehouseBenchCommand(),
+                // ---- glue-jobs: the lake's tables in the metastore (Athena, Redshift Spectrum)
+                new RegisterCatalogCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

@@ -27,6 +27,24 @@ public final class SparkSessions {
     }
 
     /**
+     * A session whose catalog is a metastore (Hive's, or on AWS Glue with {@code --enable-glue-datacatalog}
+     * the Glue Data Catalog) when Spark's Hive support is on the classpath and no catalog is configured;
+     * otherwise as {@link #getOrCreate}. An existing session is returned as it is.
+     */
+    public static SparkSession withMetastore(String appName) {
+        deltaOnTheClasspath();
+        SparkConf conf = conf(appName);
+        try {
+            Class.forName(
+                    "org.apache.spark.sql.hive.HiveSessionStateBuilder", false, SparkSessions.class.getClassLoader());
+            setDefault(conf, "spark.sql.catalogImplementation", "hive");
+        } catch (ClassNotFoundException noHive) {
+            // the in-memory catalog; the caller says what is missing
+        }
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /**
      * Fails clearly when Delta Lake is missing: {@code sensorhouse.jar} bundles it, the Glue jar leaves it
      * to Glue ({@code --datalake-formats delta}). Without it Spark would only warn about the session
      * extension and fail later on the first table.

@@ -148,7 +148,7 @@ class CloudFormationTemplateTest {
                 .containsEntry("SCHEDULED", List.of("dimensions"))
                 .containsEntry("CONDITIONAL after [dimensions]", List.of("cleanse"))
                 .containsEntry("CONDITIONAL after [cleanse]", List.of("rollup"))
-                .containsEntry("CONDITIONAL after [rollup]", List.of("load-warehouse"));
+                .containsEntry("CONDITIONAL after [rollup]", List.of("load-warehouse", "register-catalog"));
         assertThat(text(triggers.get("HourlyStart").path("Properties").path("Schedule")))
                 .isEqualTo("${HourlySchedule}");
         assertThat(template()
