@@ -2,11 +2,14 @@ package dev.sensorhouse.cli;
 
 import dev.sensorhouse.metastore.MetastoreTables;
 import dev.sensorhouse.metastore.SymlinkManifests;
+import dev.sensorhouse.runtime.JobFailedException;
+import dev.sensorhouse.runtime.Progress;
 import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.warehouse.Dialect;
 import dev.sensorhouse.zones.Lake;
 import dev.sensorhouse.zones.LakeTable;
 import dev.sensorhouse.zones.TableContract;
+import dev.sensorhouse.zones.WriterLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -35,7 +38,8 @@ import org.apache.spark.sql.SparkSession;
  *       over the manifests, rendered by {@link Dialect#REDSHIFT}.
  * </ol>
  *
- * <p>Registering again changes nothing but refreshes the manifests. The metastore must outlive the
+ * <p>It holds the lake's writer lock (it commits the manifest property and writes manifests).
+ * Registering again changes nothing but refreshes the manifests. The metastore must outlive the
  * session: on AWS Glue the Glue Data Catalog ({@code --enable-glue-datacatalog true}), elsewhere Hive's
  * (the default when Spark's Hive support is on the classpath; an embedded Derby database {@code
  * metastore_db} in the working folder unless {@code spark.hadoop.javax.jdo.option.ConnectionURL} says
@@ -67,7 +71,8 @@ final class RegisterCatalogCommand implements Command {
                         "NAME",
                         null,
                         "Glue database of the Spectrum tables (default: DATABASE_spectrum; not DATABASE, whose names the Delta tables hold)"),
-                CommonOptions.IAM_ROLE);
+                CommonOptions.IAM_ROLE,
+                CommonOptions.LOCK_WAIT);
     }
 
     @Override
@@ -86,12 +91,13 @@ final class RegisterCatalogCommand implements Command {
                     name()
                             + ": this session's catalog is in memory and forgets every table when it ends; on AWS Glue give the job --enable-glue-datacatalog true, elsewhere spark.sql.catalogImplementation=hive with Spark's Hive support on the classpath (spark-submit and ./sensorhouse have it)");
         }
-        Lake lake = Lake.at(spark, root);
+        Lake lake = Lake.at(spark, root).withLockWait(o.duration(CommonOptions.LOCK_WAIT.name()));
         List<String> statements = new ArrayList<>();
         spectrum.ifPresent(s -> statements.add(Dialect.REDSHIFT.createExternalSchema(
                 s, o.optional("spectrum-database").orElse(database + "_spectrum"), o.string("iam-role"))));
         StringBuilder out = new StringBuilder();
-        try {
+        // It commits table properties and writes manifests: the lake's writer lock, like every writing job.
+        try (WriterLock.Lease lock = lake.writerLock().acquire(name(), lake.lockWait(), new Progress(name())::note)) {
             MetastoreTables.ensureDatabase(spark, database);
             for (TableContract contract : contracts()) {
                 LakeTable table = lake.table(contract);
@@ -123,6 +129,8 @@ final class RegisterCatalogCommand implements Command {
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException(name() + ": " + e.getMessage(), e);
+        } catch (WriterLock.LockedException e) {
+            throw new JobFailedException(name() + ": " + e.getMessage(), e);
         }
         System.out.print(out);
         statements.forEach(s -> System.out.println(s + ";"));

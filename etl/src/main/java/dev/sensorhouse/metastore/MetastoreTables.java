@@ -3,8 +3,11 @@ package dev.sensorhouse.metastore;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.CatalogStorageFormat;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
+import org.apache.spark.sql.hive.HiveExternalCatalog;
+import org.apache.spark.sql.hive.client.HiveClient;
 import scala.Option;
 import scala.Tuple2;
 
@@ -12,8 +15,8 @@ import scala.Tuple2;
  * Lake tables in the SparkSession's metastore: on AWS Glue the Glue Data Catalog (the job argument
  * {@code --enable-glue-datacatalog true}), elsewhere Hive's metastore ({@code
  * spark.sql.catalogImplementation=hive}; locally an embedded Derby database). Each table is registered
- * by name over its Delta location, and its catalog entry gets the parameter {@code table_type=DELTA},
- * which Athena needs to read it as a Delta table. Registering again changes nothing.
+ * by name over its Delta location, and its catalog entry gets its location and the parameter {@code
+ * table_type=DELTA}, which Athena needs to read it as a Delta table. Registering again changes nothing.
  */
 public final class MetastoreTables {
     /** The catalog parameter Athena reads a Glue table's format from. */
@@ -58,17 +61,47 @@ public final class MetastoreTables {
                     "%s.%s is registered at %s, not at %s; drop it or choose another --database",
                     database, name, registered, location));
         }
-        if (!"DELTA".equals(t.properties().getOrElse(TABLE_TYPE, () -> null))) {
-            catalog.alterTable(withProperty(t, TABLE_TYPE, "DELTA"));
-        }
+        forAthena(spark, database, name, t.location());
     }
 
-    /** The catalog entry with one more property; everything else as it was ({@code copy} with its defaults). */
-    private static CatalogTable withProperty(CatalogTable t, String key, String value) {
+    /**
+     * Spark keeps a Delta table's location in a storage parameter ({@code path}) and a placeholder as the
+     * metastore entry's own location; Athena reads the entry's location and {@code table_type}. So the raw
+     * entry (through Hive's client, below Spark's catalog, which would put the placeholder back) gets the
+     * real location and {@code table_type=DELTA}; Spark's own parameters stay, so Spark still reads it as
+     * its Delta table.
+     */
+    private static void forAthena(SparkSession spark, String database, String name, java.net.URI location) {
+        if (!(spark.sharedState().externalCatalog().unwrapped() instanceof HiveExternalCatalog hive)) {
+            throw new IllegalStateException(
+                    "the session's catalog is not a metastore (spark.sql.catalogImplementation)");
+        }
+        HiveClient client = hive.client();
+        CatalogTable raw = client.getTable(database, name);
+        boolean located = raw.storage().locationUri().isDefined()
+                && raw.storage().locationUri().get().equals(location);
+        if (located && "DELTA".equals(raw.properties().getOrElse(TABLE_TYPE, () -> null))) {
+            return;
+        }
+        CatalogStorageFormat storage = raw.storage()
+                .copy(
+                        Option.apply(location),
+                        raw.storage().inputFormat(),
+                        raw.storage().outputFormat(),
+                        raw.storage().serde(),
+                        raw.storage().compressed(),
+                        raw.storage().properties());
+        client.alterTable(
+                database, name, copy(raw, storage, raw.properties().$plus(new Tuple2<>(TABLE_TYPE, "DELTA"))));
+    }
+
+    /** The entry with another storage and properties; everything else as it was. */
+    private static CatalogTable copy(
+            CatalogTable t, CatalogStorageFormat storage, scala.collection.immutable.Map<String, String> properties) {
         return t.copy(
                 t.identifier(),
                 t.tableType(),
-                t.storage(),
+                storage,
                 t.schema(),
                 t.provider(),
                 t.partitionColumnNames(),
@@ -77,7 +110,7 @@ public final class MetastoreTables {
                 t.createTime(),
                 t.lastAccessTime(),
                 t.createVersion(),
-                t.properties().$plus(new Tuple2<>(key, value)),
+                properties,
                 t.stats(),
                 t.viewText(),
                 t.comment(),

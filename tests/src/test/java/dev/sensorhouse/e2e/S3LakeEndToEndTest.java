@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole batch path on a lake in S3 (the harness's s3proxy): {@code simulate} then {@code run}
  * (dimensions, cleanse, rollup, load-warehouse into an embedded DuckDB file) must leave the same
  * tables as the same commands on a local folder, and so must a {@code run} SIGKILLed between the
- * rollup's hourly and daily commits and then run again.
+ * rollup's hourly and daily commits and then run again. While that run is stopped it holds the lake's
+ * writer lock (an S3 object taken with a conditional write): a second writing job fails at once naming
+ * it, and every table's Delta log stays whole.
  *
  * <p>The S3 runs are child JVMs given the server as a user gives it: the identity in the environment
  * ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, read by the AWS default credential
@@ -89,6 +91,10 @@ class S3LakeEndToEndTest extends SparkTestBase {
     private static Map<String, TableSnapshot> reference;
     private static CompletableFuture<Void> uninterruptedRuns;
     private static CompletableFuture<Void> killedRuns;
+    private static volatile SecondWriter secondWriter;
+
+    /** What a second writing job did while the killed run held the lake's writer lock. */
+    record SecondWriter(int exit, String described) {}
 
     @BeforeAll
     static void runTheSameCommandsOnS3AndOnAFolder() {
@@ -105,6 +111,11 @@ class S3LakeEndToEndTest extends SparkTestBase {
             succeed(child("simulate", killedAndRerun), "simulate");
             ChildProcess doomed = child("run", killedAndRerun, "-Dsensorhouse.failpoint=" + KILL_AT);
             boolean reached = doomed.awaitStderr("FAILPOINT " + KILL_AT, CHILD_TIMEOUT);
+            // A second writer while the stopped run holds the lake's writer lock on S3: it must refuse.
+            if (reached) {
+                ChildProcess second = child("cleanse", killedAndRerun, "--lock-wait", "0s");
+                secondWriter = new SecondWriter(second.waitFor(CHILD_TIMEOUT), second.describe());
+            }
             int exit = doomed.killHard();
             if (!reached || exit != ChildProcess.SIGKILL_EXIT) {
                 throw new AssertionError(
@@ -148,6 +159,43 @@ class S3LakeEndToEndTest extends SparkTestBase {
         killedRuns.join();
         assertSameTables(killedAndRerun);
     }
+
+    @Test
+    void aSecondWriterOnS3FailsNamingTheHolderAndLeavesEveryDeltaLogWhole() throws IOException {
+        killedRuns.join();
+        assertThat(secondWriter)
+                .as("a second writer ran while the first held the lock")
+                .isNotNull();
+        assertThat(secondWriter.exit()).as(secondWriter.described()).isEqualTo(1);
+        assertThat(secondWriter.described())
+                .contains("is locked by another writer")
+                .contains("run")
+                .contains("only one job may write a lake at a time");
+
+        Lake lake = Lake.at(spark(), killedAndRerun);
+        for (TableContract t : TABLES) {
+            org.apache.hadoop.fs.Path log =
+                    new org.apache.hadoop.fs.Path(lake.table(t).location().replace("s3://", "s3a://"), "_delta_log");
+            org.apache.hadoop.fs.FileSystem fs =
+                    log.getFileSystem(spark().sparkContext().hadoopConfiguration());
+            List<Long> versions = new ArrayList<>();
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
+                java.util.regex.Matcher m = COMMIT.matcher(f.getPath().getName());
+                if (m.matches()) {
+                    versions.add(Long.parseLong(m.group(1)));
+                }
+            }
+            versions.sort(null);
+            assertThat(versions)
+                    .as("commits of %s: 0..n without a gap", t.table())
+                    .isEqualTo(java.util.stream.LongStream.range(0, versions.size())
+                            .boxed()
+                            .toList());
+            assertThat(lake.table(t).version()).isEqualTo(versions.size() - 1L);
+        }
+    }
+
+    private static final java.util.regex.Pattern COMMIT = java.util.regex.Pattern.compile("(\\d{20})\\.json");
 
     @Test
     void theLakeOnS3HoldsItsFilesUnderTheGivenPrefixOnly() throws IOException {
@@ -258,7 +306,17 @@ class S3LakeEndToEndTest extends SparkTestBase {
     }
 
     /** {@code sensorhouse COMMAND --lake ROOT} in a child JVM given the S3 server as a user gives it. */
-    private static ChildProcess child(String command, String root, String... jvmOptions) {
+    private static ChildProcess child(String command, String root, String... options) {
+        List<String> jvmOptions = new ArrayList<>();
+        List<String> commandOptions = new ArrayList<>();
+        for (int i = 0; i < options.length; i++) {
+            if (options[i].startsWith("-D")) {
+                jvmOptions.add(options[i]);
+            } else {
+                commandOptions.add(options[i]);
+                commandOptions.add(options[++i]);
+            }
+        }
         S3Server s3 = S3Server.shared();
         Path scratch;
         try {
@@ -268,12 +326,13 @@ class S3LakeEndToEndTest extends SparkTestBase {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> jvm = new ArrayList<>(List.of(jvmOptions));
+        List<String> jvm = new ArrayList<>(jvmOptions);
         s3.sparkSettings().forEach((k, v) -> jvm.add("-D" + k + "=" + v));
         List<String> args = new ArrayList<>(List.of(command, "--lake", root));
+        args.addAll(commandOptions);
         if (command.equals("simulate")) {
             args.addAll(List.of(SIMULATE));
-        } else {
+        } else if (command.equals("run")) {
             // The registry's daily snapshots only (not also its CDC files): the dimensions stage stays short.
             args.addAll(List.of("--metadata", root + "/raw/registry", "--warehouse", warehouseOf(root)));
         }
