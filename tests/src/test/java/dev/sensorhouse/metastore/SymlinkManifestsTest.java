@@ -49,6 +49,7 @@ class SymlinkManifestsTest extends SparkTestBase {
 
     @Test
     void registerCatalogRefusesACatalogThatForgetsItsTables() throws Exception {
+        spark(); // the shared session, whose catalog is in memory
         Cli.Outcome run = Cli.run("register-catalog", "--lake", lakeDir().toString());
 
         assertThat(run.code()).as(run.describe()).isEqualTo(2);
