@@ -7,7 +7,8 @@
 # 1. Java 17 and Maven (Debian packages) when missing.
 # 2. PostgreSQL (15 on bookworm) and pgbouncer (Debian packages) when missing; the warehouse tests
 #    start their own cluster and pgbouncer on free ports (PostgresServer), as the postgres OS user.
-# 3. pyspark 3.5.6 (PyPI), whose spark-submit the launcher tests run the job jar with.
+# 3. pyspark 3.5.6 (PyPI), whose spark-submit the launcher tests run the job jar with; cfn-lint (PyPI)
+#    for the CloudFormation template in glue-jobs/.
 # 4. mvn verify: builds every module and the shaded job jar, runs the unit, end-to-end and crash
 #    tests (tests/), which start what they need themselves.
 # 5. The Airflow tests (tests/airflow/run.sh): Airflow 3 in its own virtualenv, the DAGs of
@@ -38,6 +39,13 @@ if ! python3 -c 'import pyspark, sys; sys.exit(0 if pyspark.__version__ == "3.5.
   step "installing pyspark 3.5.6 (pip) for the spark-submit launch path"
   python3 -m pip install --quiet --disable-pip-version-check "pyspark==3.5.6"
 fi
+
+# ---- glue-jobs: cfn-lint validates the CloudFormation template (CloudFormationTemplateTest runs it)
+if ! command -v cfn-lint >/dev/null 2>&1; then
+  step "installing cfn-lint (pip) for the CloudFormation template test"
+  python3 -m pip install --quiet --disable-pip-version-check "cfn-lint==1.51.0"
+fi
+# ---- end glue-jobs
 
 step "mvn verify"
 mvn -B -ntp verify "$@"

@@ -44,7 +44,7 @@ final class DemoCommand implements Command {
 
     @Override
     public int run(Options o) throws Exception {
-        Path lake = Path.of(CommonOptions.lakeRoot(o));
+        Path lake = CommonOptions.scratchLake(name(), o);
         ScratchLake.fresh(lake, name());
         Lake tables = Lake.at(SparkSessions.getOrCreate("sensorhouse-demo"), lake.toString());
         SimulateConfig sim = new SimulateConfig(
