@@ -38,6 +38,8 @@ class LayeringTest {
             Map.entry("cleanse", Set.of("dimensions")),
             Map.entry("rollup", Set.of("dimensions")),
             Map.entry("warehouse", Set.of()),
+            Map.entry("maintain", Set.of()),
+            Map.entry("metastore", Set.of()),
             Map.entry("cli", Set.of("*")));
 
     private static final Pattern PACKAGE =
