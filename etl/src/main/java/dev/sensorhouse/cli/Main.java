@@ -27,7 +27,13 @@ public final class Main {
                 new DemoCommand(),
                 new BenchCommand(),
                 new DimensionsBenchCommand(),
-                new WarehouseBenchCommand())) {
+                new WarehouseBenchCommand(),
+                // ---- stream ----
+                new IngestStreamCommand(),
+                new LiveCommand(),
+                new AlertsCommand()
+                // ---- end stream ----
+                )) {
             COMMANDS.put(c.name(), c);
         }
     }
