@@ -1,6 +1,5 @@
 package dev.sensorhouse.cli;
 
-import dev.sensorhouse.cleanse.CleanseConfig;
 import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.stream.IngestStreamConfig;
 import dev.sensorhouse.stream.IngestStreamJob;
@@ -98,7 +97,8 @@ final class IngestStreamCommand implements Command {
 
     static IngestStreamConfig config(Options o) {
         String lake = CommonOptions.lakeRoot(o);
-        CleanseConfig cleanse = CommonOptions.cleanseConfig(o);
+        var catalog = CommonOptions.catalog("ingest-stream", o);
+        var limits = CommonOptions.limits("ingest-stream", o);
         try {
             String app = o.string("checkpoint-app");
             var batch = o.duration("batch-interval");
@@ -135,8 +135,8 @@ final class IngestStreamCommand implements Command {
                     o.duration("warehouse-interval"),
                     o.duration("alerts-flush-interval"),
                     o.longValue("alerts-maxlen"),
-                    cleanse.catalog(),
-                    cleanse.limits(),
+                    catalog,
+                    limits,
                     o.optional("run-for").map(v -> Options.parseDuration("ingest-stream", "run-for", v)),
                     o.optional("stop-when-idle").map(v -> Options.parseDuration("ingest-stream", "stop-when-idle", v)));
         } catch (IllegalArgumentException e) {

@@ -20,7 +20,7 @@ package dev.sensorhouse.speed;
  *   <li>{@code sh:speed:dirty}, {@code sh:speed:flushing}: sets of {@code device|metric|hour} whose
  *       hourly figures changed since the last upsert into the warehouse.
  *   <li>{@code sh:stream:progress}: hash shard → newest sequence number whose batch reached Redis, and
- *       {@code <shard>:arrival} → its arrival time; what the benchmark and {@code status} read.
+ *       {@code arrival_ms} → the newest arrival time that did; what the benchmark reads.
  * </ul>
  */
 public final class SpeedKeys {
@@ -28,6 +28,8 @@ public final class SpeedKeys {
     public static final String DIRTY = "sh:speed:dirty";
     public static final String FLUSHING = "sh:speed:flushing";
     public static final String PROGRESS = "sh:stream:progress";
+    /** The field of {@link #PROGRESS} holding the newest arrival time (epoch ms) that reached Redis. */
+    public static final String PROGRESS_ARRIVAL = "arrival_ms";
 
     private SpeedKeys() {}
 

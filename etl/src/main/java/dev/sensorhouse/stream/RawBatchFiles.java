@@ -22,7 +22,7 @@ import org.apache.hadoop.fs.Path;
  * {@link RawZone#hourDir} (arrival = the stream's approximate arrival time), so {@code cleanse} reads
  * them like the simulator's files.
  *
- * <p>One file per shard range and arrival hour: {@code kinesis-<shard>-<first seq>-<last seq>.json}.
+ * <p>One file per shard range and arrival hour of a block: {@code kinesis-<shard>-<first seq>-<last seq>.json}.
  * The name is a function of the records, so a batch replayed after a crash rewrites the same file with
  * the same bytes instead of adding a copy. Each file is written under a hidden name ({@code _…}, which
  * the raw zone never lists) and renamed into place: a reader sees all of it or nothing. Checksummed file
@@ -47,22 +47,23 @@ public final class RawBatchFiles implements Serializable {
                 + lastSeq + ".json";
     }
 
-    /** Writes {@code records} (one shard range, in sequence order); returns the files written. */
+    /**
+     * Writes {@code records} (one block: shard ranges, each in sequence order), one file per shard and
+     * arrival hour; returns the files written.
+     */
     public List<String> write(List<StreamRecord> records) {
-        Map<Long, List<StreamRecord>> byHour = new TreeMap<>();
+        Map<String, List<StreamRecord>> groups = new TreeMap<>();
         for (StreamRecord r : records) {
-            byHour.computeIfAbsent(
-                            r.arrivalMillis() - Math.floorMod(r.arrivalMillis(), HOUR_MS), h -> new ArrayList<>())
+            groups.computeIfAbsent(r.shardId() + "|" + hourOf(r), k -> new ArrayList<>())
                     .add(r);
         }
         List<String> written = new ArrayList<>();
         try {
             FileSystem fs = fileSystem();
-            for (Map.Entry<Long, List<StreamRecord>> hour : byHour.entrySet()) {
-                List<StreamRecord> rs = hour.getValue();
+            for (List<StreamRecord> rs : groups.values()) {
                 StreamRecord first = rs.get(0);
                 String name = fileName(
-                        hour.getKey(),
+                        hourOf(first),
                         first.shardId(),
                         first.sequenceNumber(),
                         rs.get(rs.size() - 1).sequenceNumber());
@@ -73,6 +74,10 @@ public final class RawBatchFiles implements Serializable {
             throw new UncheckedIOException("cannot write the raw zone under " + lake, e);
         }
         return written;
+    }
+
+    private static long hourOf(StreamRecord r) {
+        return r.arrivalMillis() - Math.floorMod(r.arrivalMillis(), HOUR_MS);
     }
 
     private FileSystem fileSystem() throws IOException {

@@ -4,6 +4,7 @@ import dev.sensorhouse.cleanse.RawEventValidator;
 import dev.sensorhouse.speed.AlertsFlush;
 import dev.sensorhouse.speed.RedisSpeedLayer;
 import dev.sensorhouse.speed.SpeedHourlyFlush;
+import dev.sensorhouse.speed.SpeedKeys;
 import dev.sensorhouse.speed.SpeedReading;
 import dev.sensorhouse.zones.Lake;
 import java.io.Serializable;
@@ -87,7 +88,7 @@ final class StreamSinks implements AutoCloseable {
 
     /** What one partition gave: the files written and the validation outcome, plus its shard's progress. */
     record PartitionResult(
-            List<String> files, BatchValidation.Outcome outcome, String shard, String lastSequence, long maxArrival)
+            List<String> files, BatchValidation.Outcome outcome, Map<String, String> lastSequences, long maxArrival)
             implements Serializable {}
 
     private void batch(JavaRDD<StreamRecord> rdd, Time time) {
@@ -108,13 +109,10 @@ final class StreamSinks implements AutoCloseable {
                                 .mapToLong(StreamRecord::arrivalMillis)
                                 .max()
                                 .orElse(0);
-                        StreamRecord last = rs.get(rs.size() - 1);
+                        Map<String, String> lastSequences = new LinkedHashMap<>();
+                        rs.forEach(r -> lastSequences.put(r.shardId(), r.sequenceNumber()));
                         return List.of(new PartitionResult(
-                                        rawFiles.write(rs),
-                                        v.validate(rs),
-                                        last.shardId(),
-                                        last.sequenceNumber(),
-                                        maxArrival))
+                                        rawFiles.write(rs), v.validate(rs), lastSequences, maxArrival))
                                 .iterator();
                     })
                     .collect();
@@ -138,10 +136,10 @@ final class StreamSinks implements AutoCloseable {
             records.addAndGet(p.outcome().records());
             linesRejected.addAndGet(p.outcome().linesRejected());
             rawFiles.addAndGet(p.files().size());
-            progress.put(p.shard(), p.lastSequence());
-            progress.put(p.shard() + ":arrival", Long.toString(p.maxArrival()));
+            progress.putAll(p.lastSequences());
             maxArrival = Math.max(maxArrival, p.maxArrival());
         }
+        progress.put(SpeedKeys.PROGRESS_ARRIVAL, Long.toString(maxArrival));
         long horizon = maxArrival - RedisSpeedLayer.RETENTION.toMillis();
         RedisSpeedLayer.Applied applied = redis.apply(batch, horizon - Math.floorMod(horizon, 1000L), progress);
         readings.addAndGet(batch.size());

@@ -35,8 +35,9 @@ import scala.runtime.AbstractFunction1;
  * while it is within the stream's retention; it may be delivered twice (the DynamoDB checkpoint lags),
  * which the job's idempotent sinks absorb.
  *
- * <p>Partitions: every partition of a batch's RDD is one block, i.e. one shard's contiguous range; the
- * shard id, which KCL 1.x does not put on the record, is taken from the partition's range.
+ * <p>Partitions: every partition of a batch's RDD is one block, the records of one or more shard ranges
+ * in the order of the block's ranges; the shard id, which KCL 1.x does not put on the record, is
+ * taken from those ranges.
  *
  * @param dynamoDbEndpoint the KCL's DynamoDB endpoint, for emulators only (see {@link KclEndpoints});
  *     empty: the region's own
@@ -73,23 +74,45 @@ public record KinesisReceiverSource(
                 .transform(KinesisReceiverSource::withShards);
     }
 
-    /** Puts each partition's shard id (from its sequence-number range) on its records. */
+    /**
+     * Puts each record's shard id on it. A partition is one block, and a block holds the records of
+     * one or more shard ranges, in the order of its ranges, each range with its record count.
+     */
     private static JavaRDD<StreamRecord> withShards(JavaRDD<StreamRecord> rdd) {
-        List<String> shards = new ArrayList<>();
+        List<List<String>> shardsOfPartition = new ArrayList<>();
+        List<List<Integer>> countsOfPartition = new ArrayList<>();
         for (Partition p : rdd.rdd().partitions()) {
-            String shard = null;
-            if (p instanceof KinesisBackedBlockRDDPartition k
-                    && k.seqNumberRanges().nonEmpty()) {
-                SequenceNumberRange first = k.seqNumberRanges().ranges().head();
-                shard = first.shardId();
+            List<String> shards = new ArrayList<>();
+            List<Integer> counts = new ArrayList<>();
+            if (p instanceof KinesisBackedBlockRDDPartition k) {
+                scala.collection.Iterator<SequenceNumberRange> ranges =
+                        k.seqNumberRanges().ranges().iterator();
+                while (ranges.hasNext()) {
+                    SequenceNumberRange range = ranges.next();
+                    shards.add(range.shardId());
+                    counts.add(range.recordCount());
+                }
             }
-            shards.add(shard);
+            shardsOfPartition.add(shards);
+            countsOfPartition.add(counts);
         }
         return rdd.mapPartitionsWithIndex(
                 (index, records) -> {
-                    String shard = shards.get(index) == null ? "unknown-shard" : shards.get(index);
+                    List<String> shards = shardsOfPartition.get(index);
+                    List<Integer> counts = countsOfPartition.get(index);
                     List<StreamRecord> out = new ArrayList<>();
-                    records.forEachRemaining(r -> out.add(r.withShard(shard)));
+                    records.forEachRemaining(out::add);
+                    int total = counts.stream().mapToInt(Integer::intValue).sum();
+                    if (total != out.size()) {
+                        throw new IllegalStateException("block of partition " + index + " has " + out.size()
+                                + " records but its sequence ranges count " + total + " (" + shards + ")");
+                    }
+                    int at = 0;
+                    for (int r = 0; r < shards.size(); r++) {
+                        for (int k = 0; k < counts.get(r); k++, at++) {
+                            out.set(at, out.get(at).withShard(shards.get(r)));
+                        }
+                    }
                     return out.iterator();
                 },
                 true);
