@@ -1,6 +1,7 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.runtime.SparkSessions;
+import dev.sensorhouse.speed.RedisSpeedLayer;
 import dev.sensorhouse.stream.IngestStreamConfig;
 import dev.sensorhouse.stream.IngestStreamJob;
 import dev.sensorhouse.stream.kinesis.InitialPosition;
@@ -88,6 +89,7 @@ final class IngestStreamCommand implements Command {
     @Override
     public int run(Options o) throws Exception {
         IngestStreamConfig config = config(o);
+        RedisSpeedLayer.checkReachable(config.redis()); // before Spark starts: fail fast, naming Redis
         IngestStreamJob.StreamResult result = new IngestStreamJob(
                         SparkSessions.getOrCreate("sensorhouse-ingest-stream"), config, Main.argsOf(o))
                 .run();

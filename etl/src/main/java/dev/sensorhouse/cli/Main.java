@@ -31,7 +31,9 @@ public final class Main {
                 // ---- stream ----
                 new IngestStreamCommand(),
                 new LiveCommand(),
-                new AlertsCommand()
+                new AlertsCommand(),
+                new ReconcileCommand(),
+                new StreamBenchCommand()
                 // ---- end stream ----
                 )) {
             COMMANDS.put(c.name(), c);

@@ -1,6 +1,7 @@
 package dev.sensorhouse.stream;
 
 import dev.sensorhouse.cleanse.RawEventValidator;
+import dev.sensorhouse.runtime.Failpoints;
 import dev.sensorhouse.speed.AlertsFlush;
 import dev.sensorhouse.speed.RedisSpeedLayer;
 import dev.sensorhouse.speed.SpeedHourlyFlush;
@@ -117,6 +118,7 @@ final class StreamSinks implements AutoCloseable {
                     })
                     .collect();
             if (!parts.isEmpty()) {
+                Failpoints.reach("ingest-stream.before-redis");
                 toRedis(parts);
             }
             flushes(time);

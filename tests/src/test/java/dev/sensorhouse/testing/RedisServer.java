@@ -13,10 +13,11 @@ import java.util.Map;
 
 /**
  * A real {@code redis-server} (the Debian package, which {@code tests/run.sh} installs) on a free port of
- * 127.0.0.1, without persistence, one per test JVM ({@link #shared()}), killed by a shutdown hook.
+ * 127.0.0.1, one per test JVM ({@link #shared()}), killed by a shutdown hook. Every write is in its
+ * append-only file before it is acknowledged ({@code appendfsync always}).
  *
- * <p>{@link #stop()} and {@link #start()} take it down and bring it back on the same port (empty), so a
- * test can show what the stream job does when Redis is away. Each test uses key prefixes or
+ * <p>{@link #stop()} (SIGKILL) and {@link #start()} take it down and bring it back on the same port with
+ * its data, so a test can show what the stream job does while Redis is away. Each test uses key prefixes or
  * {@code FLUSHALL} of its own; the stream tests run one at a time.
  */
 public final class RedisServer {
@@ -72,7 +73,9 @@ public final class RedisServer {
                         "--save",
                         "",
                         "--appendonly",
-                        "no",
+                        "yes",
+                        "--appendfsync",
+                        "always",
                         "--dir",
                         dir.toString(),
                         "--daemonize",
@@ -92,7 +95,7 @@ public final class RedisServer {
         }
     }
 
-    /** Kills the server (SIGKILL): its data is gone, as after a crash without persistence. */
+    /** Kills the server (SIGKILL); acknowledged writes survive in its append-only file. */
     public synchronized void stop() {
         if (process != null) {
             process.close();

@@ -95,6 +95,32 @@ public final class LocalStreamServices implements AutoCloseable {
         }
     }
 
+    /**
+     * Also starts a {@code redis-server} (the Debian package) on a free port, in memory, stopped with
+     * the emulators; returns its {@code redis://} URL.
+     */
+    public String startRedis(Path logDir) {
+        int port = freePort();
+        try {
+            spawn(
+                    List.of(
+                            "redis-server",
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no"),
+                    logDir.resolve("redis.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start redis-server (install the Debian package redis-server)", e);
+        }
+        awaitListening(port, "redis", logDir);
+        return "redis://127.0.0.1:" + port;
+    }
+
     /** {@code http://127.0.0.1:PORT}: kinesalite, for {@code --endpoint}. */
     public String kinesisEndpoint() {
         return "http://127.0.0.1:" + kinesisPort;
