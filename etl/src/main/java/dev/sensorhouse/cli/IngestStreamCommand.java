@@ -1,6 +1,5 @@
 package dev.sensorhouse.cli;
 
-import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.speed.RedisSpeedLayer;
 import dev.sensorhouse.stream.IngestStreamConfig;
 import dev.sensorhouse.stream.IngestStreamJob;
@@ -33,51 +32,58 @@ final class IngestStreamCommand implements Command {
 
     @Override
     public List<Option> options() {
-        List<Option> o = new ArrayList<>(List.of(
-                CommonOptions.LAKE,
-                STREAM,
-                REGION,
-                ENDPOINT,
-                Option.value(
-                        "dynamodb-endpoint",
-                        "URL",
-                        null,
-                        "DynamoDB endpoint of the KCL's lease table, for emulators only (https://HOST:PORT; turns certificate checks off)"),
-                Option.value(
-                        "initial-position",
-                        "LATEST|TRIM_HORIZON|AT_TIMESTAMP",
-                        "LATEST",
-                        "where a new consumer starts (a checkpointed one resumes)"),
-                Option.value("initial-timestamp", "ISO", null, "with --initial-position AT_TIMESTAMP"),
-                Option.value("batch-interval", "DURATION", "1s", "micro-batch length"),
-                Option.value(
-                        "checkpoint-app",
-                        "NAME",
-                        "sensorhouse-ingest-stream",
-                        "KCL application name: its DynamoDB lease and checkpoint table"),
-                Option.value(
-                        "checkpoint-dir",
-                        "DIR",
-                        null,
-                        "Spark Streaming checkpoint (default: LAKE/_checkpoints/ingest-stream/<checkpoint-app>)"),
-                REDIS,
-                Option.value("redis-retry", "DURATION", "60s", "how long a batch retries Redis before the job fails"),
-                CommonOptions.WAREHOUSE,
-                CommonOptions.DIALECT,
-                CommonOptions.PASSWORD_SECRET,
-                Option.value("warehouse-interval", "DURATION", "10s", "how often changed speed hours are upserted"),
-                Option.value(
-                        "alerts-flush-interval",
-                        "DURATION",
-                        "60s",
-                        "how often new alerts are written to the lake table speed/alerts"),
-                Option.value("alerts-maxlen", "N", "1000000", "approximate length cap of the Redis alerts stream"),
-                Option.value("run-for", "DURATION", null, "stop after this long (default: run until stopped)"),
-                Option.value(
-                        "stop-when-idle",
-                        "DURATION",
-                        null,
-                        "stop once records have arrived and none has for this long")));
+        List<Option> o = new ArrayList<>(
+                List.of(
+                        CommonOptions.LAKE,
+                        STREAM,
+                        REGION,
+                        ENDPOINT,
+                        Option.value(
+                                "dynamodb-endpoint",
+                                "URL",
+                                null,
+                                "DynamoDB endpoint of the KCL's lease table, for emulators only (https://HOST:PORT; turns certificate checks off)"),
+                        Option.value(
+                                "initial-position",
+                                "LATEST|TRIM_HORIZON|AT_TIMESTAMP",
+                                "LATEST",
+                                "where a new consumer starts (a checkpointed one resumes)"),
+                        Option.value("initial-timestamp", "ISO", null, "with --initial-position AT_TIMESTAMP"),
+                        Option.value("batch-interval", "DURATION", "1s", "micro-batch length"),
+                        Option.value(
+                                "checkpoint-app",
+                                "NAME",
+                                "sensorhouse-ingest-stream",
+                                "KCL application name: its DynamoDB lease and checkpoint table"),
+                        Option.value(
+                                "checkpoint-dir",
+                                "DIR",
+                                null,
+                                "Spark Streaming checkpoint (default: LAKE/_checkpoints/ingest-stream/<checkpoint-app>)"),
+                        REDIS,
+                        Option.value(
+                                "redis-retry",
+                                "DURATION",
+                                "60s",
+                                "how long a batch retries Redis before the job fails"),
+                        CommonOptions.WAREHOUSE,
+                        CommonOptions.DIALECT,
+                        CommonOptions.PASSWORD_SECRET,
+                        Option.value(
+                                "warehouse-interval", "DURATION", "10s", "how often changed speed hours are upserted"),
+                        Option.value(
+                                "alerts-flush-interval",
+                                "DURATION",
+                                "60s",
+                                "how often new alerts are written to the lake table speed/alerts"),
+                        Option.value(
+                                "alerts-maxlen", "N", "1000000", "approximate length cap of the Redis alerts stream"),
+                        Option.value("run-for", "DURATION", null, "stop after this long (default: run until stopped)"),
+                        Option.value(
+                                "stop-when-idle",
+                                "DURATION",
+                                null,
+                                "stop once this run has received records and none for this long (batches recovered from the checkpoint do not count; after a crash the KCL takes the dead worker's leases one per 20 s, so keep it above 30 s then)")));
         o.addAll(List.of(
                 CommonOptions.CATALOG,
                 CommonOptions.MAX_RECORD_BYTES,
@@ -90,9 +96,8 @@ final class IngestStreamCommand implements Command {
     public int run(Options o) throws Exception {
         IngestStreamConfig config = config(o);
         RedisSpeedLayer.checkReachable(config.redis()); // before Spark starts: fail fast, naming Redis
-        IngestStreamJob.StreamResult result = new IngestStreamJob(
-                        SparkSessions.getOrCreate("sensorhouse-ingest-stream"), config, Main.argsOf(o))
-                .run();
+        IngestStreamJob.StreamResult result =
+                new IngestStreamJob(IngestStreamJob.session("sensorhouse-ingest-stream"), config, Main.argsOf(o)).run();
         System.out.print(result.summary());
         return result.error().isEmpty() ? 0 : 1;
     }

@@ -2,7 +2,6 @@ package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.contract.MetricCatalog;
-import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.speed.SpeedKeys;
 import dev.sensorhouse.stream.IngestStreamConfig;
 import dev.sensorhouse.stream.IngestStreamJob;
@@ -87,10 +86,6 @@ final class StreamBenchCommand implements Command {
             String redis = services.startRedis(lake.resolve("_services"));
             System.setProperty("aws.accessKeyId", "bench");
             System.setProperty("aws.secretKey", "bench");
-            try (KinesisProducer p =
-                    new KinesisProducer("bench", "us-east-1", Optional.of(services.kinesisEndpoint()))) {
-                p.createStreamIfMissing(shards);
-            }
             IngestStreamConfig config = new IngestStreamConfig(
                     lake.toString(),
                     new KinesisReceiverSource(
@@ -118,9 +113,15 @@ final class StreamBenchCommand implements Command {
                     CleanseLimits.DEFAULTS,
                     Optional.of(Duration.ofSeconds(seconds + 300L)),
                     Optional.of(Duration.ofSeconds(8)));
+            // the KCL's emulator endpoints are JVM-wide AWS SDK v1 settings: set before any SDK client exists
+            config.source().prepareJvm();
+            try (KinesisProducer p =
+                    new KinesisProducer("bench", "us-east-1", Optional.of(services.kinesisEndpoint()))) {
+                p.createStreamIfMissing(shards);
+            }
             ExecutorService pool = Executors.newFixedThreadPool(o.integer("producers") + 3);
             Future<IngestStreamJob.StreamResult> job = pool.submit(() -> new IngestStreamJob(
-                            SparkSessions.getOrCreate("sensorhouse-bench-stream"), config, "bench-stream")
+                            IngestStreamJob.session("sensorhouse-bench-stream"), config, "bench-stream")
                     .run());
             warmUp(services, redis);
             System.err.println(

@@ -2,7 +2,6 @@ package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.contract.MetricCatalog;
-import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.simulate.SimulateConfig;
 import dev.sensorhouse.simulate.Simulator;
 import dev.sensorhouse.speed.SpeedReader;
@@ -92,12 +91,14 @@ final class StreamDemo {
                     CleanseLimits.DEFAULTS,
                     Optional.of(Duration.ofMinutes(4)),
                     Optional.of(Duration.ofSeconds(5)));
+            // the KCL's emulator endpoints are JVM-wide AWS SDK v1 settings: set before any SDK client exists
+            config.source().prepareJvm();
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try (KinesisProducer producer =
                     new KinesisProducer(STREAM, "us-east-1", Optional.of(services.kinesisEndpoint()))) {
                 producer.createStreamIfMissing(2);
                 Future<IngestStreamJob.StreamResult> job = pool.submit(() -> new IngestStreamJob(
-                                SparkSessions.getOrCreate("sensorhouse-demo-stream"), config, "demo --stream")
+                                IngestStreamJob.session("sensorhouse-demo-stream"), config, "demo --stream")
                         .run());
                 System.out.println(
                         "== streaming 4 minutes of 100 vehicles (about a minute at 100 records/s) into " + STREAM);

@@ -27,7 +27,8 @@ import java.util.Optional;
  * @param catalog the metric catalog (validation, canonical units, alert thresholds)
  * @param limits the cleanse job's limits, so both layers judge a line alike
  * @param runFor stop after this long (demo, tests); empty: run until stopped
- * @param stopWhenIdle stop once records have arrived and none has for this long; empty: never
+ * @param stopWhenIdle stop once this run has received records and none for this long (batches recovered
+ *     from the checkpoint do not count); empty: never
  */
 public record IngestStreamConfig(
         String lake,

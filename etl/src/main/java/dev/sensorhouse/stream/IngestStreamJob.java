@@ -1,5 +1,6 @@
 package dev.sensorhouse.stream;
 
+import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.speed.RedisSpeedLayer;
 import dev.sensorhouse.warehouse.SchemaSync;
 import dev.sensorhouse.warehouse.StarSchema;
@@ -63,7 +64,26 @@ public final class IngestStreamJob {
         }
     }
 
+    /**
+     * The SparkSession for a stream job: the shared defaults, plus Spark Streaming's driver write-ahead
+     * log closing its file after each write. Only a closed file is sure to hold the write: a local
+     * file system's stream buffers what {@code hflush} is asked to flush, and S3 has no flush at all,
+     * so without this a {@code kill -9} can lose the record of blocks the KCL has already checkpointed.
+     */
+    public static SparkSession session(String appName) {
+        if (System.getProperty(WAL_CLOSE) == null) {
+            System.setProperty(WAL_CLOSE, "true");
+        }
+        return SparkSessions.getOrCreate(appName);
+    }
+
+    private static final String WAL_CLOSE = "spark.streaming.driver.writeAheadLog.closeFileAfterWrite";
+
     public StreamResult run() throws Exception {
+        if (!spark.sparkContext().getConf().getBoolean(WAL_CLOSE, false)) {
+            throw new IllegalStateException("the SparkSession of ingest-stream must set " + WAL_CLOSE
+                    + "=true before it starts (IngestStreamJob.session does)");
+        }
         Instant started = Instant.now();
         RedisSpeedLayer.checkReachable(config.redis());
         try (Connection c = config.warehouse().connect()) {

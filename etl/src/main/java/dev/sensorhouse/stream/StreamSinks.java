@@ -62,7 +62,10 @@ final class StreamSinks implements AutoCloseable {
     final AtomicLong hourlyUpserts = new AtomicLong();
     final AtomicLong alertRows = new AtomicLong();
     final AtomicLong rawFiles = new AtomicLong();
+    /** When the last batch with records that this run received (not one recovered from the checkpoint) ended. */
     volatile long lastRecordNanos;
+
+    private long liveFromMillis = Long.MAX_VALUE;
 
     StreamSinks(IngestStreamConfig config, Lake lake, Map<String, String> hadoopSettings) {
         this.config = config;
@@ -75,6 +78,7 @@ final class StreamSinks implements AutoCloseable {
     }
 
     void install() {
+        liveFromMillis = System.currentTimeMillis();
         current = this;
     }
 
@@ -120,6 +124,9 @@ final class StreamSinks implements AutoCloseable {
             if (!parts.isEmpty()) {
                 Failpoints.reach("ingest-stream.before-redis");
                 toRedis(parts);
+                if (time.milliseconds() >= liveFromMillis) {
+                    lastRecordNanos = System.nanoTime();
+                }
             }
             flushes(time);
             batches.incrementAndGet();
@@ -147,7 +154,6 @@ final class StreamSinks implements AutoCloseable {
         readings.addAndGet(batch.size());
         readingsAdded.addAndGet(applied.readingsAdded());
         alertsRaised.addAndGet(applied.alertsRaised());
-        lastRecordNanos = System.nanoTime();
     }
 
     private void flushes(Time time) {

@@ -76,6 +76,7 @@ class StreamCrashTest extends SparkTestBase {
                 .as("the killed batch had written its raw files")
                 .isNotEmpty();
         put(tmp.resolve("scratch-b"), setB);
+        String job2Output;
         try (ChildProcess job2 = StreamJobs.start(
                 tmp.resolve("j2"),
                 STREAM,
@@ -84,12 +85,14 @@ class StreamCrashTest extends SparkTestBase {
                 "--lake",
                 lake.toString(),
                 "--stop-when-idle",
-                "6s",
+                "35s", // above the KCL's lease take-over (a dead worker's leases expire after 10 s; one is taken per 20
+                // s)
                 "--run-for",
                 "200s",
                 "--warehouse-interval",
                 "2s")) {
             assertThat(job2.waitFor(TIMEOUT)).as(job2.describe()).isZero();
+            job2Output = job2.stdout();
         }
 
         // the uninterrupted reference: the same simulations as files, cleansed
@@ -102,7 +105,9 @@ class StreamCrashTest extends SparkTestBase {
 
         // raw zone: every record put is there; a second copy of a line is a redelivery cleanse counted
         List<String> raw = StreamJobs.rawLines(lake);
-        assertThat(new java.util.HashSet<>(raw)).isEqualTo(new java.util.HashSet<>(put));
+        assertThat(new java.util.HashSet<>(raw))
+                .as("distinct raw lines (%d put); restarted job: %s", put.size(), job2Output)
+                .isEqualTo(new java.util.HashSet<>(put));
         Map<String, Long> copies = new HashMap<>();
         raw.forEach(l -> copies.merge(l, 1L, Long::sum));
         put.forEach(l -> copies.merge(l, -1L, Long::sum));
