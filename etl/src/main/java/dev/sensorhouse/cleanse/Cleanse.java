@@ -3,6 +3,8 @@ package dev.sensorhouse.cleanse;
 import static org.apache.spark.sql.functions.*;
 
 import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.quarantine.QuarantineRows;
+import dev.sensorhouse.quarantine.ReasonCode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -255,22 +257,14 @@ public final class Cleanse {
     }
 
     private static Dataset<Row> rejectRows(Dataset<Row> rows, String runId) {
-        Column arrivalTs = timestamp_micros(col("arrival_us"));
-        return rows.select(col("*"), explode(col("rejects")).as("q"))
-                .select(
-                        lit(runId).as("run_id"),
-                        col("q.reason_code").as("reason_code"),
-                        col("q.reason_detail").as("reason_detail"),
-                        when(col("line_rejected"), lit("line"))
-                                .otherwise(lit("reading"))
-                                .as("scope"),
-                        col("raw_line"),
-                        col("source_file"),
-                        col("source_line"),
-                        arrivalTs.as("arrival_ts"),
-                        to_date(arrivalTs).as("arrival_date"),
-                        col("device_id"),
-                        col("event_id"),
-                        col("q.metric").as("metric"));
+        return QuarantineRows.of(rows.select(col("*"), explode(col("rejects")).as("q")), runId)
+                .reason(col("q.reason_code"), col("q.reason_detail"))
+                .scope(when(col("line_rejected"), lit(ReasonCode.Scope.LINE.code()))
+                        .otherwise(lit(ReasonCode.Scope.READING.code())))
+                .input(col("raw_line"), col("source_file"), col("source_line"), timestamp_micros(col("arrival_us")))
+                .device(col("device_id"))
+                .event(col("event_id"))
+                .metric(col("q.metric"))
+                .rows();
     }
 }

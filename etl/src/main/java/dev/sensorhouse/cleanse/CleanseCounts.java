@@ -1,8 +1,9 @@
 package dev.sensorhouse.cleanse;
 
-import java.util.LinkedHashMap;
+import dev.sensorhouse.runtime.JobResult;
+import dev.sensorhouse.runtime.RunCounts;
+import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What one cleanse run did with its lines. Every raw line is one cleansed event, one quarantined
@@ -20,27 +21,48 @@ public record CleanseCounts(
         long readingsQuarantined,
         long readingsUnknownDevice,
         long quarantineRows,
-        Map<String, Long> quarantineRowsByReason) {
+        Map<String, Long> quarantineRowsByReason)
+        implements RunCounts {
 
     public static final CleanseCounts NONE = new CleanseCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
+    @Override
     public boolean reconciles() {
         return linesIn == eventsCleansed + linesQuarantined + duplicates;
     }
 
-    /** The counts as stored in {@code control/job_runs.counts}; reasons as {@code quarantined.<reason>}. */
-    public Map<String, Long> asMap() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("files", files);
-        m.put("lines_in", linesIn);
-        m.put("events_cleansed", eventsCleansed);
-        m.put("lines_quarantined", linesQuarantined);
-        m.put("duplicates", duplicates);
-        m.put("readings_cleansed", readingsCleansed);
-        m.put("readings_quarantined", readingsQuarantined);
-        m.put("readings_unknown_device", readingsUnknownDevice);
-        m.put("quarantine_rows", quarantineRows);
-        new TreeMap<>(quarantineRowsByReason).forEach((reason, n) -> m.put("quarantined." + reason, n));
-        return m;
+    @Override
+    public String reconciliation() {
+        return String.format(
+                Locale.ROOT,
+                "lines_in %d != events_cleansed %d + lines_quarantined %d + duplicates %d",
+                linesIn,
+                eventsCleansed,
+                linesQuarantined,
+                duplicates);
+    }
+
+    @Override
+    public String summary(JobResult<?> r) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "cleanse run %s (attempt %d)%n", r.runId(), r.attempt()));
+        line(s, "files", files);
+        line(s, "lines in", linesIn);
+        line(s, "events cleansed", eventsCleansed);
+        line(s, "lines quarantined", linesQuarantined);
+        line(s, "duplicates", duplicates);
+        line(s, "readings cleansed", readingsCleansed);
+        line(s, "readings quarantined", readingsQuarantined);
+        line(s, "unknown-device readings", readingsUnknownDevice);
+        s.append(String.format(Locale.ROOT, "  quarantine rows by reason:%n"));
+        new java.util.TreeMap<>(quarantineRowsByReason)
+                .forEach((reason, n) -> s.append(String.format(Locale.ROOT, "    %-20s %,14d%n", reason, n)));
+        s.append(String.format(Locale.ROOT, "  %-22s %14.1f%n", "seconds", r.seconds()));
+        s.append(String.format(Locale.ROOT, "  %-22s %,14.0f%n", "events per second", r.perSecond(linesIn)));
+        return s.toString();
+    }
+
+    private static void line(StringBuilder s, String label, long n) {
+        s.append(String.format(Locale.ROOT, "  %-22s %,14d%n", label, n));
     }
 }

@@ -3,16 +3,17 @@ package dev.sensorhouse.cleanse;
 import static org.apache.spark.sql.functions.*;
 
 import dev.sensorhouse.dimensions.Enrichment;
-import dev.sensorhouse.runtime.Durations;
-import dev.sensorhouse.runtime.Failpoints;
+import dev.sensorhouse.runtime.AuditedJob;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.Progress;
-import dev.sensorhouse.runtime.RunIds;
+import dev.sensorhouse.runtime.RunContext;
+import dev.sensorhouse.runtime.RunScope;
 import dev.sensorhouse.zones.JobRun;
 import dev.sensorhouse.zones.JobRuns;
 import dev.sensorhouse.zones.Lake;
 import dev.sensorhouse.zones.LakeTable;
 import dev.sensorhouse.zones.RawFile;
+import dev.sensorhouse.zones.SqlPredicates;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -25,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -56,21 +55,18 @@ import org.apache.spark.storage.StorageLevel;
  * file added to an arrival hour older than the bookmark minus {@code --lookback} is only picked up
  * by a {@code --from/--to} window.
  */
-public final class CleanseJob {
+public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCounts> {
     public static final String JOB = "cleanse";
 
-    private final Lake lake;
     private final CleanseConfig config;
-    private final String args;
 
     public CleanseJob(Lake lake, CleanseConfig config, String args) {
-        this.lake = lake;
+        super(lake, JOB, args);
         this.config = config;
-        this.args = args;
     }
 
-    /** The files a run processes and the bookmark it leaves. */
-    record Selection(List<RawFile> files, Optional<Instant> watermark) {
+    /** The files a run processes, the bookmark it started from and the bookmark it leaves. */
+    record Selection(List<RawFile> files, Optional<Instant> bookmark, Optional<Instant> watermark) {
         Optional<Instant> windowStart() {
             return files.stream().map(RawFile::arrivalHour).min(Comparator.naturalOrder());
         }
@@ -83,92 +79,77 @@ public final class CleanseJob {
         }
     }
 
-    public CleanseResult run() {
-        Instant started = Instant.now();
-        Progress progress = new Progress(JOB);
-        JobRuns jobRuns = lake.jobRuns();
-        List<JobRun> history = jobRuns.all();
-        List<JobRun> succeeded = history.stream()
-                .filter(r -> r.job().equals(JOB) && r.status() == JobRun.Status.SUCCEEDED)
-                .toList();
+    @Override
+    protected Selection select(List<JobRun> history) {
+        List<JobRun> succeeded = JobRuns.succeeded(history, JOB);
         Optional<Instant> bookmark = bookmark(succeeded);
         List<RawFile> listed = lake.raw()
                 .list(
                         config.incremental() ? bookmark.map(b -> b.minus(config.lookback())) : config.from(),
                         config.to());
-        Selection selection =
-                config.incremental() ? pending(listed, succeeded, bookmark) : new Selection(listed, bookmark);
-        String runId = runId(selection.files());
-        int attempt =
-                (int) history.stream().filter(r -> r.runId().equals(runId)).count() + 1;
+        return config.incremental() ? pending(listed, succeeded, bookmark) : new Selection(listed, bookmark, bookmark);
+    }
+
+    @Override
+    protected List<String> identity(Selection selection) {
+        List<String> parts = new ArrayList<>();
+        parts.add(config.catalog().fingerprint());
+        parts.add(config.limits().toString());
+        selection.files().forEach(f -> parts.add(f.path() + "@" + f.bytes()));
+        return parts;
+    }
+
+    @Override
+    protected String describe(Selection selection) {
         long bytes = selection.files().stream().mapToLong(RawFile::bytes).sum();
-        progress.step(
-                "run %s: %d raw files, %,d bytes, %s",
-                runId,
+        return String.format(
+                java.util.Locale.ROOT,
+                "%d raw files, %,d bytes, %s",
                 selection.files().size(),
                 bytes,
                 config.incremental()
-                        ? "incremental from " + bookmark.map(Instant::toString).orElse("the beginning")
+                        ? "incremental from "
+                                + selection.bookmark().map(Instant::toString).orElse("the beginning")
                         : "window " + config.from().get() + " .. " + config.to().get());
-
-        LakeTable cleansed = lake.cleansedReadings().ensureExists();
-        LakeTable quarantine = lake.quarantineEvents().ensureExists();
-        long cleansedBefore = cleansed.version();
-        long quarantineBefore = quarantine.version();
-        lake.spark().sparkContext().setJobGroup(runId, "cleanse " + runId, false);
-        try {
-            CleanseCounts counts = selection.files().isEmpty()
-                    ? CleanseCounts.NONE
-                    : process(selection, runId, cleansed, quarantine, progress);
-            Failpoints.reach("cleanse.before-run-record");
-            Instant ended = Instant.now();
-            jobRuns.append(record(
-                    runId,
-                    attempt,
-                    selection,
-                    JobRun.Status.SUCCEEDED,
-                    started,
-                    ended,
-                    counts,
-                    LakeTable.versions(cleansed, quarantine),
-                    Optional.empty()));
-            progress.step("recorded run %s in control/job_runs", runId);
-            return new CleanseResult(runId, attempt, counts, Durations.seconds(started, ended));
-        } catch (Exception e) {
-            cleansed.restore(cleansedBefore);
-            quarantine.restore(quarantineBefore);
-            String error = JobFailedException.describe(e);
-            try {
-                jobRuns.append(record(
-                        runId,
-                        attempt,
-                        selection,
-                        JobRun.Status.FAILED,
-                        started,
-                        Instant.now(),
-                        CleanseCounts.NONE,
-                        LakeTable.versions(cleansed, quarantine),
-                        Optional.of(error)));
-            } catch (RuntimeException recordFailure) {
-                e.addSuppressed(recordFailure);
-            }
-            throw e instanceof JobFailedException failed
-                    ? failed
-                    : new JobFailedException("cleanse run " + runId + " failed: " + JobFailedException.describe(e), e);
-        } finally {
-            lake.spark().sparkContext().clearJobGroup();
-        }
     }
 
-    private CleanseCounts process(
-            Selection selection, String runId, LakeTable cleansed, LakeTable quarantine, Progress progress) {
+    @Override
+    protected List<LakeTable> tables() {
+        return List.of(lake.cleansedReadings(), lake.quarantineEvents());
+    }
+
+    @Override
+    protected CleanseCounts none() {
+        return CleanseCounts.NONE;
+    }
+
+    @Override
+    protected RunScope scope(Selection selection) {
+        return new RunScope(
+                config.incremental() ? RunScope.INCREMENTAL : RunScope.WINDOW,
+                config.incremental() ? selection.windowStart() : config.from(),
+                config.incremental() ? selection.windowEnd() : config.to(),
+                selection.watermark(),
+                selection.files().stream().map(RawFile::path).toList());
+    }
+
+    @Override
+    protected CleanseCounts process(Selection selection, RunContext run) {
+        return selection.files().isEmpty() ? CleanseCounts.NONE : cleanse(selection, run);
+    }
+
+    private CleanseCounts cleanse(Selection selection, RunContext run) {
+        String runId = run.runId();
+        Progress progress = run.progress();
+        LakeTable cleansed = lake.cleansedReadings();
+        LakeTable quarantine = lake.quarantineEvents();
         List<RawFile> files = selection.files();
         JavaRDD<InternalRow> validatedRows = Cleanse.validate(
                         RawReader.lines(lake, files), config.catalog(), config.limits())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> validated = Cleanse.asDataset(lake.spark(), validatedRows);
         try {
-            describe("read and validate " + files.size() + " raw files");
+            run.stage("read and validate " + files.size() + " raw files");
             Column eventUs = when(not(col("line_rejected")), col("event_us"));
             List<Row> perFile = validated
                     .groupBy("source_file")
@@ -192,7 +173,7 @@ public final class CleanseJob {
             progress.step(
                     "validated %,d lines of %d files; events on %d dates", linesIn, perFile.size(), eventDates.size());
 
-            describe("deduplicate on event_id");
+            run.stage("deduplicate on event_id");
             List<Cleanse.Copy> losers =
                     Cleanse.losers(contestedCopies(validated, priorEventIds(cleansed, eventDates, files)));
             Dataset<Row> marked = Cleanse.markDuplicates(validated, losers);
@@ -248,15 +229,15 @@ public final class CleanseJob {
                         counts.duplicates()));
             }
 
-            describe("write cleansed/readings");
+            run.stage("write cleansed/readings");
             long readingsWritten =
                     cleansed.replaceWhere(Cleanse.readings(Cleanse.events(keyed), runId), cleansedPredicate(files));
             progress.step("committed cleansed/readings version %d", cleansed.version());
-            Failpoints.reach("cleanse.after-readings-commit");
-            describe("write quarantine/events");
+            run.failpoint("after-readings-commit");
+            run.stage("write quarantine/events");
             long rejectsWritten = quarantine.replaceWhere(quarantineRows, quarantinePredicate(files));
             progress.step("committed quarantine/events version %d", quarantine.version());
-            Failpoints.reach("cleanse.after-quarantine-commit");
+            run.failpoint("after-quarantine-commit");
 
             if (readingsWritten != counts.readingsCleansed() || rejectsWritten != counts.quarantineRows()) {
                 throw new JobFailedException(String.format(
@@ -318,10 +299,6 @@ public final class CleanseJob {
         }
     }
 
-    private void describe(String stage) {
-        lake.spark().sparkContext().setJobDescription("cleanse: " + stage);
-    }
-
     /**
      * Event ids already cleansed on the given event dates by other files than these (a redelivery has
      * the same event time, so it lands on the same date as its original).
@@ -362,69 +339,23 @@ public final class CleanseJob {
                 newest.isPresent() && bookmark.isPresent() && bookmark.get().isAfter(newest.get())
                         ? bookmark
                         : newest.or(() -> bookmark);
-        return new Selection(todo, watermark);
+        return new Selection(todo, bookmark, watermark);
     }
 
-    private String runId(List<RawFile> files) {
-        List<String> parts = new ArrayList<>();
-        parts.add(config.catalog().fingerprint());
-        parts.add(config.limits().toString());
-        files.forEach(f -> parts.add(f.path() + "@" + f.bytes()));
-        return RunIds.of(JOB, parts);
-    }
-
+    /** The rows of the selected files in {@code cleansed/readings}: what a run replaces. */
     private static String cleansedPredicate(List<RawFile> files) {
-        return "arrival_ts IN (" + hourLiterals(files) + ") AND source_file IN (" + pathLiterals(files) + ")";
+        return SqlPredicates.inTimestamps(
+                        "arrival_ts", files.stream().map(RawFile::arrivalHour).toList()) + " AND "
+                + SqlPredicates.inStrings(
+                        "source_file", files.stream().map(RawFile::path).toList());
     }
 
+    /** The rows of the selected files in {@code quarantine/events}, within their arrival dates. */
     private static String quarantinePredicate(List<RawFile> files) {
-        String dates = files.stream()
-                .map(f -> LocalDate.ofInstant(f.arrivalHour(), java.time.ZoneOffset.UTC))
-                .collect(Collectors.toCollection(TreeSet::new))
-                .stream()
-                .map(d -> "DATE'" + d + "'")
-                .collect(Collectors.joining(", "));
-        return "arrival_date IN (" + dates + ") AND " + cleansedPredicate(files);
-    }
-
-    private static String hourLiterals(List<RawFile> files) {
-        return files.stream()
-                .map(f -> f.arrivalHour().toString().replace("T", " ").replace("Z", ""))
-                .collect(Collectors.toCollection(TreeSet::new))
-                .stream()
-                .map(t -> "TIMESTAMP'" + t + "'")
-                .collect(Collectors.joining(", "));
-    }
-
-    private static String pathLiterals(List<RawFile> files) {
-        return files.stream().map(f -> LakeTable.sqlString(f.path())).collect(Collectors.joining(", "));
-    }
-
-    private JobRun record(
-            String runId,
-            int attempt,
-            Selection selection,
-            JobRun.Status status,
-            Instant started,
-            Instant ended,
-            CleanseCounts counts,
-            Map<String, Long> versions,
-            Optional<String> error) {
-        return new JobRun(
-                runId,
-                attempt,
-                JOB,
-                config.incremental() ? "incremental" : "window",
-                config.incremental() ? selection.windowStart() : config.from(),
-                config.incremental() ? selection.windowEnd() : config.to(),
-                status,
-                started,
-                ended,
-                selection.watermark(),
-                counts.asMap(),
-                selection.files().stream().map(RawFile::path).toList(),
-                versions,
-                error,
-                args);
+        return SqlPredicates.inDates(
+                        "arrival_date",
+                        SqlPredicates.utcDates(
+                                files.stream().map(RawFile::arrivalHour).toList()))
+                + " AND " + cleansedPredicate(files);
     }
 }

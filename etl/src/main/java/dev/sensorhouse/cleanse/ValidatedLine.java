@@ -1,5 +1,6 @@
 package dev.sensorhouse.cleanse;
 
+import dev.sensorhouse.quarantine.ReasonCode;
 import java.util.List;
 
 /**

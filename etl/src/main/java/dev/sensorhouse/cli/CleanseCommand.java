@@ -1,9 +1,9 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
+import dev.sensorhouse.cleanse.CleanseCounts;
 import dev.sensorhouse.cleanse.CleanseJob;
-import dev.sensorhouse.cleanse.CleanseResult;
-import dev.sensorhouse.runtime.SparkSessions;
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.zones.Lake;
 import java.util.List;
 
@@ -28,13 +28,12 @@ final class CleanseCommand implements Command {
     public int run(Options o) {
         CommonOptions.existingLake(name(), o);
         CleanseConfig config = CommonOptions.cleanseConfig(o);
-        CleanseResult result = cleanse(config, Main.argsOf(o));
-        System.out.print(result.summary());
+        System.out.print(
+                cleanse(CommonOptions.lake(o, name()), config, Main.argsOf(o)).summary());
         return 0;
     }
 
-    static CleanseResult cleanse(CleanseConfig config, String args) {
-        Lake lake = Lake.at(SparkSessions.getOrCreate("sensorhouse-cleanse"), config.lake());
+    static JobResult<CleanseCounts> cleanse(Lake lake, CleanseConfig config, String args) {
         if (!lake.raw().exists()) {
             throw new UsageException("cleanse: lake " + config.lake() + " has no raw zone at "
                     + lake.raw().eventsDir() + "; expected raw/sensor_events/year=YYYY/month=MM/day=DD/hour=HH/");

@@ -3,7 +3,7 @@ package dev.sensorhouse.cli;
 import java.util.List;
 
 /** One {@code sensorhouse} command. */
-interface Command {
+public interface Command {
     String name();
 
     /** One line for the command table in --help. */

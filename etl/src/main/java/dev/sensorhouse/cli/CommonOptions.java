@@ -6,6 +6,7 @@ import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.dimensions.DimensionsConfig;
 import dev.sensorhouse.dimensions.NullRule;
 import dev.sensorhouse.rollup.RollupConfig;
+import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.zones.Lake;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,12 @@ final class CommonOptions {
     static final Option MAX_LATENESS = Option.value(
             "max-lateness", "DURATION", "7d", "an event time earlier than its arrival hour minus this is too_late");
 
+    static final Option LOCK_WAIT = Option.value(
+            "lock-wait",
+            "DURATION",
+            "10m",
+            "how long to wait for another job that holds the lake's writer lock before failing (0s: fail at once)");
+
     static final Option LOOKBACK = Option.value(
             "lookback",
             "DURATION",
@@ -45,7 +52,7 @@ final class CommonOptions {
             "incremental runs also list this far before the bookmark, for files added to older arrival hours");
 
     static final List<Option> CLEANSE =
-            List.of(LAKE, FROM, TO, LOOKBACK, CATALOG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_LATENESS);
+            List.of(LAKE, FROM, TO, LOOKBACK, CATALOG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_LATENESS, LOCK_WAIT);
 
     static final Option EVENT_FROM = Option.value(
             "from",
@@ -55,7 +62,7 @@ final class CommonOptions {
     static final Option EVENT_TO =
             Option.value("to", "ISO", null, "end of the recomputed event hours (exclusive); with --from");
 
-    static final List<Option> ROLLUP = List.of(LAKE, EVENT_FROM, EVENT_TO);
+    static final List<Option> ROLLUP = List.of(LAKE, EVENT_FROM, EVENT_TO, LOCK_WAIT);
 
     static final Option METADATA = Option.value(
             "metadata",
@@ -73,7 +80,7 @@ final class CommonOptions {
             "keep",
             "an explicit NULL in a later CDC image keeps the previous value (keep) or clears it (clear)");
 
-    static final List<Option> DIMENSIONS = List.of(LAKE, METADATA, CDC, CDC_NULLS);
+    static final List<Option> DIMENSIONS = List.of(LAKE, METADATA, CDC, CDC_NULLS, LOCK_WAIT);
 
     static final Option RUN_METADATA = Option.value(
             "metadata",
@@ -188,6 +195,15 @@ final class CommonOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageException(command + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The lake of {@code --lake} on the command's SparkSession, whose jobs wait {@code --lock-wait}
+     * (when the command has it) for the writer lock.
+     */
+    static Lake lake(Options o, String command) {
+        Lake lake = Lake.at(SparkSessions.getOrCreate("sensorhouse-" + command), lakeRoot(o));
+        return o.optional(LOCK_WAIT.name()).isPresent() ? lake.withLockWait(o.duration(LOCK_WAIT.name())) : lake;
     }
 
     /** The --lake value, normalized. */

@@ -1,16 +1,15 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
-import dev.sensorhouse.cleanse.CleanseResult;
 import dev.sensorhouse.rollup.RollupConfig;
-import dev.sensorhouse.rollup.RollupResult;
+import dev.sensorhouse.runtime.JobResult;
+import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.simulate.InjectionReport;
 import dev.sensorhouse.simulate.SimulateConfig;
 import dev.sensorhouse.simulate.Simulator;
 import dev.sensorhouse.warehouse.LoadResult;
 import dev.sensorhouse.warehouse.WarehouseConfig;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.sensorhouse.zones.Lake;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -21,11 +20,9 @@ import java.util.List;
  * a fresh demo lake and runs the batch stages on it (dimensions from the registry CDC, cleanse, rollup,
  * and the load into the embedded DuckDB warehouse), printing each stage's summary and the results of
  * the two example queries of {@code schemas/contracts/warehouse/queries/}. A lake is only
- * replaced when an earlier demo made it (it holds the {@value #MARKER} file).
+ * replaced when an earlier demo made it ({@link ScratchLake}).
  */
 final class DemoCommand implements Command {
-    static final String MARKER = ".sensorhouse-demo";
-
     @Override
     public String name() {
         return "demo";
@@ -54,10 +51,11 @@ final class DemoCommand implements Command {
     @Override
     public int run(Options o) throws Exception {
         Path lake = Path.of(CommonOptions.lakeRoot(o));
-        freshLake(lake, name(), MARKER);
+        ScratchLake.fresh(lake, name());
         if (o.flag("stream")) {
             return StreamDemo.run(lake, o.longValue("seed"));
         }
+        Lake tables = Lake.at(SparkSessions.getOrCreate("sensorhouse-demo"), lake.toString());
         SimulateConfig sim = new SimulateConfig(
                 lake.toString(),
                 o.integer("devices"),
@@ -76,7 +74,8 @@ final class DemoCommand implements Command {
         System.out.print(report.summary());
         System.out.println();
         System.out.println("== dimensions (registry CDC from " + CommonOptions.REGISTRY_CDC + ")");
-        dev.sensorhouse.dimensions.DimensionsResult dims = DimensionsCommand.dimensions(
+        JobResult<?> dims = DimensionsCommand.dimensions(
+                tables,
                 new dev.sensorhouse.dimensions.DimensionsConfig(
                         lake.toString(),
                         java.util.Optional.empty(),
@@ -86,11 +85,11 @@ final class DemoCommand implements Command {
                 "demo");
         System.out.print(dims.summary());
         System.out.println("== cleanse (incremental)");
-        CleanseResult result = CleanseCommand.cleanse(CleanseConfig.incremental(lake.toString()), "demo");
+        JobResult<?> result = CleanseCommand.cleanse(tables, CleanseConfig.incremental(lake.toString()), "demo");
         System.out.print(result.summary());
         System.out.println();
         System.out.println("== rollup (incremental)");
-        RollupResult rolled = RollupCommand.rollup(RollupConfig.incremental(lake.toString()), "demo");
+        JobResult<?> rolled = RollupCommand.rollup(tables, RollupConfig.incremental(lake.toString()), "demo");
         System.out.print(rolled.summary());
         System.out.println();
         WarehouseConfig config = LoadWarehouseCommand.config(Options.parse(
@@ -111,37 +110,5 @@ final class DemoCommand implements Command {
         System.out.println();
         System.out.println("Next: ./sensorhouse status --lake " + lake);
         return 0;
-    }
-
-    /**
-     * Empties a scratch lake an earlier run of {@code command} made (it holds {@code marker}); refuses
-     * to touch any other non-empty folder.
-     */
-    static void freshLake(Path lake, String command, String marker) throws IOException {
-        if (Files.exists(lake)) {
-            boolean empty;
-            try (var entries = Files.list(lake)) {
-                empty = entries.findAny().isEmpty();
-            }
-            if (!empty && !Files.exists(lake.resolve(marker))) {
-                throw new UsageException(command + ": " + lake + " exists and was not made by '" + command + "' (no "
-                        + marker + " file); choose another --lake or remove it");
-            }
-            deleteTree(lake);
-        }
-        Files.createDirectories(lake);
-        Files.writeString(
-                lake.resolve(marker), "made by 'sensorhouse " + command + "'; the next run replaces this folder\n");
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.dimensions.DimensionsConfig;
+import dev.sensorhouse.dimensions.DimensionsCounts;
 import dev.sensorhouse.dimensions.DimensionsJob;
-import dev.sensorhouse.dimensions.DimensionsResult;
-import dev.sensorhouse.runtime.SparkSessions;
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.zones.Lake;
 import java.util.List;
 
@@ -27,14 +27,13 @@ final class DimensionsCommand implements Command {
     @Override
     public int run(Options o) {
         CommonOptions.existingLake(name(), o);
-        DimensionsResult result =
-                dimensions(CommonOptions.dimensionsConfig(o, false).orElseThrow(), Main.argsOf(o));
-        System.out.print(result.summary());
+        DimensionsConfig config = CommonOptions.dimensionsConfig(o, false).orElseThrow();
+        System.out.print(dimensions(CommonOptions.lake(o, name()), config, Main.argsOf(o))
+                .summary());
         return 0;
     }
 
-    static DimensionsResult dimensions(DimensionsConfig config, String args) {
-        Lake lake = Lake.at(SparkSessions.getOrCreate("sensorhouse-dimensions"), config.lake());
+    static JobResult<DimensionsCounts> dimensions(Lake lake, DimensionsConfig config, String args) {
         try {
             return new DimensionsJob(lake, config, args).run();
         } catch (IllegalArgumentException e) {

@@ -13,37 +13,35 @@ import java.util.Map;
  * {@code --command NAME}) and Airflow tasks. Exit codes: 0 success, 1 job failure, 2 usage error.
  */
 public final class Main {
-    static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+    /** The product's commands, in the order {@code --help} lists them. */
+    public static final List<Command> COMMANDS = List.of(
+            new SimulateCommand(),
+            new CleanseCommand(),
+            new DimensionsCommand(),
+            new RollupCommand(),
+            new LoadWarehouseCommand(),
+            new RunCommand(),
+            new StatusCommand(),
+            new DemoCommand(),
+            // ---- stream ----
+            new IngestStreamCommand(),
+            new LiveCommand(),
+            new AlertsCommand(),
+            new ReconcileCommand()
+            // ---- end stream ----
+            );
 
-    static {
-        for (Command c : List.<Command>of(
-                new SimulateCommand(),
-                new CleanseCommand(),
-                new DimensionsCommand(),
-                new RollupCommand(),
-                new LoadWarehouseCommand(),
-                new RunCommand(),
-                new StatusCommand(),
-                new DemoCommand(),
-                new BenchCommand(),
-                new DimensionsBenchCommand(),
-                new WarehouseBenchCommand(),
-                // ---- stream ----
-                new IngestStreamCommand(),
-                new LiveCommand(),
-                new AlertsCommand(),
-                new ReconcileCommand(),
-                new StreamBenchCommand()
-                // ---- end stream ----
-                )) {
-            COMMANDS.put(c.name(), c);
-        }
-    }
+    private static final String ABOUT =
+            "Sensorhouse: IoT sensor data from a raw JSON zone to cleansed and aggregated Delta tables.";
 
     private Main() {}
 
     public static void main(String[] args) {
-        int code = run(args);
+        exit(run(args));
+    }
+
+    /** Flushes the output and exits the JVM with {@code code}. */
+    public static void exit(int code) {
         System.out.flush();
         System.err.flush();
         System.exit(code);
@@ -51,6 +49,13 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (tests call this without exiting the JVM). */
     public static int run(String[] args) {
+        return run(COMMANDS, ABOUT, args);
+    }
+
+    /** Runs a command line against a set of commands: the product's, or the benchmarks'. */
+    public static int run(List<Command> commands, String about, String[] args) {
+        Map<String, Command> byName = new LinkedHashMap<>();
+        commands.forEach(c -> byName.put(c.name(), c));
         String[] rest = args;
         String name = null;
         if (rest.length > 0 && !rest[0].startsWith("--")) {
@@ -70,13 +75,13 @@ public final class Main {
         }
         if (name == null || name.equals("help") || name.equals("--help") || name.equals("-h")) {
             boolean asked = name != null || Arrays.asList(args).contains("--help");
-            (asked ? System.out : System.err).print(help());
+            (asked ? System.out : System.err).print(help(commands, about));
             return asked ? 0 : 2;
         }
-        Command command = COMMANDS.get(name);
+        Command command = byName.get(name);
         if (command == null) {
             System.err.println(
-                    "sensorhouse: unknown command '" + name + "'; commands: " + String.join(", ", COMMANDS.keySet()));
+                    "sensorhouse: unknown command '" + name + "'; commands: " + String.join(", ", byName.keySet()));
             return 2;
         }
         if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
@@ -103,12 +108,12 @@ public final class Main {
         return o.toString();
     }
 
-    static String help() {
+    static String help(List<Command> commands, String about) {
         StringBuilder s = new StringBuilder();
         s.append("usage: sensorhouse <command> [--option value]...\n\n");
-        s.append("Sensorhouse: IoT sensor data from a raw JSON zone to cleansed and aggregated Delta tables.\n\n");
+        s.append(about).append("\n\n");
         s.append("commands:\n");
-        COMMANDS.values().forEach(c -> s.append(String.format(Locale.ROOT, "  %-16s %s%n", c.name(), c.summary())));
+        commands.forEach(c -> s.append(String.format(Locale.ROOT, "  %-16s %s%n", c.name(), c.summary())));
         s.append("\n'sensorhouse <command> --help' lists a command's options with their defaults.\n");
         s.append("Exit codes: 0 success, 1 job failure, 2 usage error.\n");
         return s.toString();

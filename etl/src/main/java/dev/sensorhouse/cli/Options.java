@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class Options {
     /** Arguments AWS Glue adds to every job run; they are not Sensorhouse options. */
-    static final Set<String> GLUE_SYSTEM_ARGUMENTS = Set.of(
+    public static final Set<String> GLUE_SYSTEM_ARGUMENTS = Set.of(
             "JOB_ID",
             "JOB_RUN_ID",
             "JOB_NAME",
@@ -89,6 +89,10 @@ public final class Options {
             }
             String value;
             if (inline != null) {
+                if (inline.isEmpty() && !option.flag()) {
+                    throw new UsageException(command + ": option --" + name + " needs a value (" + option.valueName()
+                            + "), got an empty one");
+                }
                 value = inline;
             } else if (option.flag()) {
                 value = i + 1 < args.length && (args[i + 1].equals("true") || args[i + 1].equals("false"))

@@ -1,9 +1,9 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.rollup.RollupConfig;
+import dev.sensorhouse.rollup.RollupCounts;
 import dev.sensorhouse.rollup.RollupJob;
-import dev.sensorhouse.rollup.RollupResult;
-import dev.sensorhouse.runtime.SparkSessions;
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.zones.Lake;
 import java.util.List;
 
@@ -27,13 +27,13 @@ final class RollupCommand implements Command {
     @Override
     public int run(Options o) {
         CommonOptions.existingLake(name(), o);
-        RollupResult result = rollup(CommonOptions.rollupConfig(o), Main.argsOf(o));
-        System.out.print(result.summary());
+        RollupConfig config = CommonOptions.rollupConfig(o);
+        System.out.print(
+                rollup(CommonOptions.lake(o, name()), config, Main.argsOf(o)).summary());
         return 0;
     }
 
-    static RollupResult rollup(RollupConfig config, String args) {
-        Lake lake = Lake.at(SparkSessions.getOrCreate("sensorhouse-rollup"), config.lake());
+    static JobResult<RollupCounts> rollup(Lake lake, RollupConfig config, String args) {
         return new RollupJob(lake, config, args).run();
     }
 }

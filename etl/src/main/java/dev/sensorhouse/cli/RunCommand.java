@@ -1,14 +1,16 @@
 package dev.sensorhouse.cli;
 
-import dev.sensorhouse.cleanse.CleanseResult;
+import dev.sensorhouse.cleanse.CleanseConfig;
 import dev.sensorhouse.dimensions.DimensionsConfig;
-import dev.sensorhouse.dimensions.DimensionsResult;
 import dev.sensorhouse.rollup.RollupConfig;
-import dev.sensorhouse.rollup.RollupResult;
-import dev.sensorhouse.warehouse.LoadResult;
+import dev.sensorhouse.runtime.JobFailedException;
+import dev.sensorhouse.runtime.Progress;
 import dev.sensorhouse.warehouse.WarehouseConfig;
+import dev.sensorhouse.zones.Lake;
+import dev.sensorhouse.zones.WriterLock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code sensorhouse run}: every batch stage in order (dimensions, cleanse, an incremental rollup,
@@ -38,48 +40,48 @@ final class RunCommand implements Command {
         CommonOptions.existingLake(name(), o);
         String args = Main.argsOf(o);
         Optional<DimensionsConfig> dims = CommonOptions.dimensionsConfig(o, true);
+        CleanseConfig cleanse = CommonOptions.cleanseConfig(o);
+        RollupConfig rollup = RollupConfig.incremental(CommonOptions.lakeRoot(o));
         WarehouseConfig warehouse = LoadWarehouseCommand.config(o);
-        if (dims.isEmpty()) {
-            System.out.println("dimensions: no registry snapshots or CDC files (--metadata, --cdc); stage skipped");
-        } else {
-            DimensionsResult result;
-            try {
-                result = DimensionsCommand.dimensions(dims.get(), args);
-            } catch (UsageException e) {
-                throw e;
-            } catch (Exception e) {
-                return failed("dimensions", e);
+        Lake lake = CommonOptions.lake(o, name());
+        Progress progress = new Progress(name());
+        // One lock over the lake stages, so no other job writes between them (each stage re-enters it).
+        try (WriterLock.Lease lock = lake.writerLock().acquire(name(), lake.lockWait(), progress::note)) {
+            if (dims.isEmpty()) {
+                System.out.println("dimensions: no registry snapshots or CDC files (--metadata, --cdc); stage skipped");
+            } else if (!stage(
+                    "dimensions",
+                    () -> DimensionsCommand.dimensions(lake, dims.get(), args).summary())) {
+                return 1;
             }
-            System.out.print(result.summary());
+            if (!stage(
+                            "cleanse",
+                            () -> CleanseCommand.cleanse(lake, cleanse, args).summary())
+                    || !stage(
+                            "rollup",
+                            () -> RollupCommand.rollup(lake, rollup, args).summary())) {
+                return 1;
+            }
+        } catch (WriterLock.LockedException e) {
+            throw new JobFailedException("run: " + e.getMessage(), e);
         }
-        CleanseResult cleansed;
-        try {
-            cleansed = CleanseCommand.cleanse(CommonOptions.cleanseConfig(o), args);
-        } catch (UsageException e) {
-            throw e;
-        } catch (Exception e) {
-            return failed("cleanse", e);
-        }
-        System.out.print(cleansed.summary());
-        RollupResult rolled;
-        try {
-            rolled = RollupCommand.rollup(RollupConfig.incremental(CommonOptions.lakeRoot(o)), args);
-        } catch (Exception e) {
-            return failed("rollup", e);
-        }
-        System.out.print(rolled.summary());
-        LoadResult loaded;
-        try {
-            loaded = LoadWarehouseCommand.load(warehouse);
-        } catch (Exception e) {
-            return failed("load-warehouse", e);
-        }
-        System.out.print(loaded.summary());
-        return 0;
+        return stage(
+                        "load-warehouse",
+                        () -> LoadWarehouseCommand.load(warehouse).summary())
+                ? 0
+                : 1;
     }
 
-    private static int failed(String stage, Exception e) {
-        System.err.println("run: stage " + stage + " failed: " + e.getMessage());
-        return 1;
+    /** Runs one stage and prints its summary; false (after saying which stage failed) when it failed. */
+    private static boolean stage(String stage, Supplier<String> work) {
+        try {
+            System.out.print(work.get());
+            return true;
+        } catch (UsageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            System.err.println("run: stage " + stage + " failed: " + e.getMessage());
+            return false;
+        }
     }
 }

@@ -4,7 +4,7 @@ import static dev.sensorhouse.contract.Identifiers.DEVICE_ID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sensorhouse.cleanse.ReasonCode;
+import dev.sensorhouse.quarantine.ReasonCode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;

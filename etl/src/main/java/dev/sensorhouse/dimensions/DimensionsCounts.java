@@ -1,8 +1,9 @@
 package dev.sensorhouse.dimensions;
 
-import java.util.LinkedHashMap;
+import dev.sensorhouse.runtime.JobResult;
+import dev.sensorhouse.runtime.RunCounts;
+import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What a dimensions run did. Every input record (snapshot row or CDC record) is a change or a
@@ -30,35 +31,57 @@ public record DimensionsCounts(
         long locationVersionsWritten,
         long locationVersionsDeleted,
         long factRowsRekeyed,
-        Map<String, Long> quarantinedByReason) {
+        Map<String, Long> quarantinedByReason)
+        implements RunCounts {
 
     public static final DimensionsCounts NONE =
             new DimensionsCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
+    @Override
     public boolean reconciles() {
         return recordsIn == changesParsed + recordsQuarantined
                 && changesParsed
                         == (changesStored - snapshotDeletes - reassertions) + duplicates + snapshotRowsUnchanged;
     }
 
-    public Map<String, Long> asMap() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("files", files);
-        m.put("records_in", recordsIn);
-        m.put("changes_parsed", changesParsed);
-        m.put("records_quarantined", recordsQuarantined);
-        m.put("duplicates", duplicates);
-        m.put("snapshot_rows_unchanged", snapshotRowsUnchanged);
-        m.put("changes_stored", changesStored);
-        m.put("snapshot_deletes", snapshotDeletes);
-        m.put("reassertions", reassertions);
-        m.put("items_touched", itemsTouched);
-        m.put("device_versions_written", deviceVersionsWritten);
-        m.put("device_versions_deleted", deviceVersionsDeleted);
-        m.put("location_versions_written", locationVersionsWritten);
-        m.put("location_versions_deleted", locationVersionsDeleted);
-        m.put("fact_rows_rekeyed", factRowsRekeyed);
-        new TreeMap<>(quarantinedByReason).forEach((reason, n) -> m.put("quarantined." + reason, n));
-        return m;
+    @Override
+    public String reconciliation() {
+        return String.format(
+                Locale.ROOT,
+                "records_in %d = changes_parsed %d + records_quarantined %d; changes_parsed = (changes_stored %d"
+                        + " - snapshot_deletes %d - reassertions %d) + duplicates %d + snapshot_rows_unchanged %d",
+                recordsIn,
+                changesParsed,
+                recordsQuarantined,
+                changesStored,
+                snapshotDeletes,
+                reassertions,
+                duplicates,
+                snapshotRowsUnchanged);
+    }
+
+    @Override
+    public String summary(JobResult<?> r) {
+        return String.format(
+                Locale.ROOT,
+                "dimensions %s (attempt %d): %d files, %,d records (%,d changes, %,d quarantined, %,d duplicates, %,d unchanged snapshot rows), "
+                        + "%,d changes stored, %,d items touched; dims/device %,d versions written, %,d deleted; dims/location %,d written, %,d deleted; "
+                        + "%,d fact rows re-keyed; %.1f s%n",
+                r.runId(),
+                r.attempt(),
+                files,
+                recordsIn,
+                changesParsed,
+                recordsQuarantined,
+                duplicates,
+                snapshotRowsUnchanged,
+                changesStored,
+                itemsTouched,
+                deviceVersionsWritten,
+                deviceVersionsDeleted,
+                locationVersionsWritten,
+                locationVersionsDeleted,
+                factRowsRekeyed,
+                r.seconds());
     }
 }

@@ -1,6 +1,6 @@
 package dev.sensorhouse.dimensions;
 
-import dev.sensorhouse.cleanse.ReasonCode;
+import dev.sensorhouse.quarantine.ReasonCode;
 import dev.sensorhouse.zones.HadoopConf;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static dev.sensorhouse.contract.Identifiers.DEVICE_ID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sensorhouse.cleanse.ReasonCode;
+import dev.sensorhouse.quarantine.ReasonCode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -17,10 +17,6 @@ import org.apache.spark.sql.types.DecimalType;
  * from the same readings gives the same bits, and the MERGE finds nothing to change.
  */
 public final class Rollup {
-    /** Key columns of {@code aggregated/readings_hourly}. */
-    public static final List<String> HOURLY_KEYS = List.of("device_id", "metric", "hour_start");
-    /** Key columns of {@code aggregated/readings_daily}. */
-    public static final List<String> DAILY_KEYS = List.of("device_id", "metric", "day");
     /** The value columns both tables share; a bucket changed when one of them differs. */
     public static final List<String> VALUES = List.of(
             "value_count",

@@ -1,7 +1,8 @@
 package dev.sensorhouse.rollup;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.sensorhouse.runtime.JobResult;
+import dev.sensorhouse.runtime.RunCounts;
+import java.util.Locale;
 
 /**
  * What a rollup run did. {@code hourlyRowsWritten}/{@code dailyRowsWritten} count rows inserted or
@@ -16,19 +17,26 @@ public record RollupCounts(
         long hourlyRowsDeleted,
         long daysTouched,
         long dailyRowsWritten,
-        long dailyRowsDeleted) {
+        long dailyRowsDeleted)
+        implements RunCounts {
     public static final RollupCounts NONE = new RollupCounts(0, 0, 0, 0, 0, 0, 0, 0);
 
-    public Map<String, Long> asMap() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("cleanse_runs", cleanseRuns);
-        m.put("readings_read", readingsRead);
-        m.put("buckets_touched", bucketsTouched);
-        m.put("hourly_rows_written", hourlyRowsWritten);
-        m.put("hourly_rows_deleted", hourlyRowsDeleted);
-        m.put("days_touched", daysTouched);
-        m.put("daily_rows_written", dailyRowsWritten);
-        m.put("daily_rows_deleted", dailyRowsDeleted);
-        return m;
+    @Override
+    public String summary(JobResult<?> r) {
+        return String.format(
+                Locale.ROOT,
+                "rollup %s (attempt %d): %d cleanse runs, %,d readings, %,d hourly buckets touched (%,d written, %,d deleted), "
+                        + "%,d daily buckets touched (%,d written, %,d deleted), %.1f s%n",
+                r.runId(),
+                r.attempt(),
+                cleanseRuns,
+                readingsRead,
+                bucketsTouched,
+                hourlyRowsWritten,
+                hourlyRowsDeleted,
+                daysTouched,
+                dailyRowsWritten,
+                dailyRowsDeleted,
+                r.seconds());
     }
 }

@@ -3,26 +3,26 @@ package dev.sensorhouse.rollup;
 import static org.apache.spark.sql.functions.*;
 
 import dev.sensorhouse.dimensions.Enrichment;
+import dev.sensorhouse.runtime.AuditedJob;
 import dev.sensorhouse.runtime.Columns;
-import dev.sensorhouse.runtime.Durations;
-import dev.sensorhouse.runtime.Failpoints;
-import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.Progress;
-import dev.sensorhouse.runtime.RunIds;
+import dev.sensorhouse.runtime.RunContext;
+import dev.sensorhouse.runtime.RunScope;
 import dev.sensorhouse.zones.JobRun;
 import dev.sensorhouse.zones.JobRuns;
 import dev.sensorhouse.zones.Lake;
 import dev.sensorhouse.zones.LakeTable;
+import dev.sensorhouse.zones.SqlPredicates;
+import dev.sensorhouse.zones.TableContract;
 import dev.sensorhouse.zones.TableDiff;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -54,98 +54,91 @@ import org.apache.spark.storage.StorageLevel;
  * that bucket, so the incremental rollup does not see it: recompute such hours with
  * {@code --from/--to}.
  */
-public final class RollupJob {
+public final class RollupJob extends AuditedJob<RollupJob.Selection, RollupCounts> {
     public static final String JOB = "rollup";
     static final String CLEANSE_JOB = "cleanse";
 
-    private final Lake lake;
+    private static final List<String> HOURLY_KEY = TableContract.READINGS_HOURLY.key();
+    private static final List<String> DAILY_KEY = TableContract.READINGS_DAILY.key();
+
     private final RollupConfig config;
-    private final String args;
 
     public RollupJob(Lake lake, RollupConfig config, String args) {
-        this.lake = lake;
+        super(lake, JOB, args);
         this.config = config;
-        this.args = args;
     }
 
-    /** The cleanse runs a rollup covers and the bookmark it leaves. */
-    record Selection(List<JobRun> cleanseRuns, Optional<Instant> watermark) {
+    /** The cleanse runs a rollup covers, the bookmark it started from and the bookmark it leaves. */
+    record Selection(List<JobRun> cleanseRuns, Optional<Instant> bookmark, Optional<Instant> watermark) {
         List<String> runIds() {
             return cleanseRuns.stream().map(JobRun::runId).distinct().toList();
         }
+
+        List<String> covered() {
+            return cleanseRuns.stream().map(r -> r.runId() + "#" + r.attempt()).toList();
+        }
     }
 
-    public RollupResult run() {
-        Instant started = Instant.now();
-        Progress progress = new Progress(JOB);
-        JobRuns jobRuns = lake.jobRuns();
-        List<JobRun> history = jobRuns.all();
-        Selection selection = select(history);
-        String runId = runId(selection);
-        int attempt =
-                (int) history.stream().filter(r -> r.runId().equals(runId)).count() + 1;
-        progress.step(
-                "run %s: %d cleanse runs since %s%s",
-                runId,
+    @Override
+    protected Selection select(List<JobRun> history) {
+        return pending(history);
+    }
+
+    @Override
+    protected List<String> identity(Selection selection) {
+        List<String> parts = new ArrayList<>();
+        parts.add(
+                config.incremental()
+                        ? "incremental"
+                        : "window " + config.from().get() + " " + config.to().get());
+        parts.addAll(selection.covered());
+        return parts;
+    }
+
+    @Override
+    protected String describe(Selection selection) {
+        return String.format(
+                java.util.Locale.ROOT,
+                "%d cleanse runs since %s%s",
                 selection.cleanseRuns().size(),
-                bookmark(history).map(Instant::toString).orElse("the beginning"),
+                selection.bookmark().map(Instant::toString).orElse("the beginning"),
                 config.incremental()
                         ? ""
                         : ", window " + config.from().get() + " .. "
                                 + config.to().get());
-
-        LakeTable hourly = lake.readingsHourly().ensureExists();
-        LakeTable daily = lake.readingsDaily().ensureExists();
-        long hourlyBefore = hourly.version();
-        long dailyBefore = daily.version();
-        lake.spark().sparkContext().setJobGroup(runId, "rollup " + runId, false);
-        try {
-            RollupCounts counts = selection.cleanseRuns().isEmpty() && config.incremental()
-                    ? RollupCounts.NONE
-                    : process(selection, hourly, daily, progress);
-            Failpoints.reach("rollup.before-run-record");
-            Instant ended = Instant.now();
-            jobRuns.append(record(
-                    runId,
-                    attempt,
-                    selection,
-                    JobRun.Status.SUCCEEDED,
-                    started,
-                    ended,
-                    counts,
-                    LakeTable.versions(hourly, daily),
-                    Optional.empty()));
-            progress.step("recorded run %s in control/job_runs", runId);
-            return new RollupResult(runId, attempt, counts, Durations.seconds(started, ended));
-        } catch (Exception e) {
-            hourly.restore(hourlyBefore);
-            daily.restore(dailyBefore);
-            String error = JobFailedException.describe(e);
-            try {
-                jobRuns.append(record(
-                        runId,
-                        attempt,
-                        selection,
-                        JobRun.Status.FAILED,
-                        started,
-                        Instant.now(),
-                        RollupCounts.NONE,
-                        LakeTable.versions(hourly, daily),
-                        Optional.of(error)));
-            } catch (RuntimeException recordFailure) {
-                e.addSuppressed(recordFailure);
-            }
-            throw e instanceof JobFailedException failed
-                    ? failed
-                    : new JobFailedException("rollup run " + runId + " failed: " + e.getMessage(), e);
-        } finally {
-            lake.spark().sparkContext().clearJobGroup();
-        }
     }
 
-    private RollupCounts process(Selection selection, LakeTable hourly, LakeTable daily, Progress progress) {
+    @Override
+    protected List<LakeTable> tables() {
+        return List.of(lake.readingsHourly(), lake.readingsDaily());
+    }
+
+    @Override
+    protected RollupCounts none() {
+        return RollupCounts.NONE;
+    }
+
+    @Override
+    protected RunScope scope(Selection selection) {
+        return new RunScope(
+                config.incremental() ? RunScope.INCREMENTAL : RunScope.WINDOW,
+                config.from(),
+                config.to(),
+                selection.watermark(),
+                selection.covered());
+    }
+
+    @Override
+    protected RollupCounts process(Selection selection, RunContext run) {
+        return selection.cleanseRuns().isEmpty() && config.incremental() ? RollupCounts.NONE : rollup(selection, run);
+    }
+
+    private RollupCounts rollup(Selection selection, RunContext run) {
+        LakeTable hourly = lake.readingsHourly();
+        LakeTable daily = lake.readingsDaily();
+        Progress progress = run.progress();
         Dataset<Row> readings = lake.cleansedReadings().ensureExists().read();
-        describe("find the touched hourly buckets");
+        run.stage("find the touched hourly buckets");
         Dataset<Row> touched = Rollup.buckets(
                 readings.filter(col("run_id").isin(selection.runIds().toArray())));
         if (!config.incremental()) {
@@ -157,7 +150,7 @@ public final class RollupJob {
                             .filter(col("hour_start")
                                     .geq(lit(from))
                                     .and(col("hour_start").lt(lit(to))))
-                            .select(Columns.of(Rollup.HOURLY_KEYS)))
+                            .select(Columns.of(HOURLY_KEY)))
                     .distinct();
         }
         // A checkpoint, not a cache: Delta re-caches cached plans that read a table it writes, which would
@@ -176,32 +169,32 @@ public final class RollupJob {
                 return new RollupCounts(selection.cleanseRuns().size(), 0, 0, 0, 0, 0, 0, 0);
             }
             Object[] dateValues = dates.toArray();
-            String datesSql = dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(", "));
+            List<LocalDate> eventDates = dates.stream().map(Date::toLocalDate).toList();
 
-            describe("recompute hourly buckets");
+            run.stage("recompute hourly buckets");
             Dataset<Row> recomputedHourly = Rollup.hourly(
                             readings.filter(col("event_date").isin(dateValues))
                                     .withColumn("hour_start", date_trunc("hour", col("event_ts")))
-                                    .join(touched, Columns.seq(Rollup.HOURLY_KEYS), "left_semi"))
+                                    .join(touched, Columns.seq(HOURLY_KEY), "left_semi"))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(recomputedHourly);
             Dataset<Row> storedHourly = hourly.read()
                     .filter(col("event_date").isin(dateValues))
-                    .join(touched, Columns.seq(Rollup.HOURLY_KEYS), "left_semi");
+                    .join(touched, Columns.seq(HOURLY_KEY), "left_semi");
             long readingsRead = recomputedHourly
                     .agg(coalesce(sum("value_count"), lit(0L)))
                     .head()
                     .getLong(0);
             LakeTable.Merged hourlyWrites = hourly.applyChanges(
-                    TableDiff.changes(keyed(recomputedHourly), storedHourly, Rollup.HOURLY_KEYS, Rollup.VALUES),
-                    Rollup.HOURLY_KEYS,
-                    "t.event_date IN (" + datesSql + ")");
+                    TableDiff.changes(keyed(recomputedHourly), storedHourly, HOURLY_KEY, Rollup.VALUES),
+                    HOURLY_KEY,
+                    SqlPredicates.inDates("t.event_date", eventDates));
             progress.step(
                     "hourly: %,d readings in %,d buckets; %,d rows written, %,d deleted; version %d",
                     readingsRead, buckets, hourlyWrites.written(), hourlyWrites.deleted(), hourly.version());
-            Failpoints.reach("rollup.after-hourly-commit");
+            run.failpoint("after-hourly-commit");
 
-            describe("recompute daily buckets");
+            run.stage("recompute daily buckets");
             Dataset<Row> touchedDays = touched.select(
                             col("device_id"),
                             col("metric"),
@@ -218,11 +211,11 @@ public final class RollupJob {
                             "left_semi"));
             Dataset<Row> storedDaily = daily.read()
                     .filter(col("day").isin(dateValues))
-                    .join(touchedDays, Columns.seq(Rollup.DAILY_KEYS), "left_semi");
+                    .join(touchedDays, Columns.seq(DAILY_KEY), "left_semi");
             LakeTable.Merged dailyWrites = daily.applyChanges(
-                    TableDiff.changes(keyed(recomputedDaily), storedDaily, Rollup.DAILY_KEYS, Rollup.VALUES),
-                    Rollup.DAILY_KEYS,
-                    "t.day IN (" + datesSql + ")");
+                    TableDiff.changes(keyed(recomputedDaily), storedDaily, DAILY_KEY, Rollup.VALUES),
+                    DAILY_KEY,
+                    SqlPredicates.inDates("t.day", eventDates));
             progress.step(
                     "daily: %,d buckets touched; %,d rows written, %,d deleted; version %d",
                     days, dailyWrites.written(), dailyWrites.deleted(), daily.version());
@@ -246,70 +239,24 @@ public final class RollupJob {
                 buckets, "first_ts", lake.devices().read(), lake.locations().read());
     }
 
-    private void describe(String stage) {
-        lake.spark().sparkContext().setJobDescription("rollup: " + stage);
-    }
-
     /** The newest cleanse run end covered by a successful rollup. */
     static Optional<Instant> bookmark(List<JobRun> history) {
-        return history.stream()
-                .filter(r -> r.job().equals(JOB) && r.status() == JobRun.Status.SUCCEEDED)
+        return JobRuns.succeeded(history, JOB).stream()
                 .map(JobRun::watermark)
                 .flatMap(Optional::stream)
                 .max(Comparator.naturalOrder());
     }
 
     /** The SUCCEEDED cleanse runs that ended after the bookmark, oldest first, and the bookmark after them. */
-    static Selection select(List<JobRun> history) {
+    static Selection pending(List<JobRun> history) {
         Optional<Instant> bookmark = bookmark(history);
-        List<JobRun> pending = history.stream()
-                .filter(r -> r.job().equals(CLEANSE_JOB) && r.status() == JobRun.Status.SUCCEEDED)
+        List<JobRun> pending = JobRuns.succeeded(history, CLEANSE_JOB).stream()
                 .filter(r -> bookmark.isEmpty() || r.endedAt().isAfter(bookmark.get()))
                 .sorted(Comparator.comparing(JobRun::endedAt)
                         .thenComparing(JobRun::runId)
                         .thenComparing(JobRun::attempt))
                 .toList();
         Optional<Instant> newest = pending.stream().map(JobRun::endedAt).max(Comparator.naturalOrder());
-        return new Selection(pending, newest.or(() -> bookmark));
-    }
-
-    private String runId(Selection selection) {
-        List<String> parts = new ArrayList<>();
-        parts.add(
-                config.incremental()
-                        ? "incremental"
-                        : "window " + config.from().get() + " " + config.to().get());
-        selection.cleanseRuns().forEach(r -> parts.add(r.runId() + "#" + r.attempt()));
-        return RunIds.of(JOB, parts);
-    }
-
-    private JobRun record(
-            String runId,
-            int attempt,
-            Selection selection,
-            JobRun.Status status,
-            Instant started,
-            Instant ended,
-            RollupCounts counts,
-            Map<String, Long> versions,
-            Optional<String> error) {
-        return new JobRun(
-                runId,
-                attempt,
-                JOB,
-                config.incremental() ? "incremental" : "window",
-                config.from(),
-                config.to(),
-                status,
-                started,
-                ended,
-                selection.watermark(),
-                counts.asMap(),
-                selection.cleanseRuns().stream()
-                        .map(r -> r.runId() + "#" + r.attempt())
-                        .toList(),
-                versions,
-                error,
-                args);
+        return new Selection(pending, bookmark, newest.or(() -> bookmark));
     }
 }

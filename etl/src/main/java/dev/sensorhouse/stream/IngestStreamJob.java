@@ -6,6 +6,7 @@ import dev.sensorhouse.warehouse.SchemaSync;
 import dev.sensorhouse.warehouse.StarSchema;
 import dev.sensorhouse.zones.JobRun;
 import dev.sensorhouse.zones.Lake;
+import dev.sensorhouse.zones.WriterLock;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -169,7 +170,15 @@ public final class IngestStreamJob {
         return c;
     }
 
+    /** Appends the run's row to {@code control/job_runs}, under the lake's writer lock. */
     private void record(Lake lake, StreamResult r) {
+        try (WriterLock.Lease lock = lake.writerLock()
+                .acquire("ingest-stream", lake.lockWait(), note -> System.err.println("ingest-stream: " + note))) {
+            append(lake, r);
+        }
+    }
+
+    private void append(Lake lake, StreamResult r) {
         lake.jobRuns()
                 .append(new JobRun(
                         r.runId(),

@@ -8,7 +8,9 @@ import dev.sensorhouse.speed.SpeedHourlyFlush;
 import dev.sensorhouse.speed.SpeedKeys;
 import dev.sensorhouse.speed.SpeedReading;
 import dev.sensorhouse.zones.Lake;
+import dev.sensorhouse.zones.WriterLock;
 import java.io.Serializable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -50,6 +52,7 @@ final class StreamSinks implements AutoCloseable {
     private final RedisSpeedLayer redis;
     private final SpeedHourlyFlush hourly;
     private final AlertsFlush alerts;
+    private final Lake lake;
     private volatile Throwable failed;
     private long lastWarehouseFlush;
     private long lastAlertsFlush;
@@ -75,6 +78,7 @@ final class StreamSinks implements AutoCloseable {
         this.redis = new RedisSpeedLayer(config.redis(), config.redisRetry(), config.alertsMaxLen());
         this.hourly = new SpeedHourlyFlush(config.warehouse());
         this.alerts = new AlertsFlush(lake);
+        this.lake = lake;
     }
 
     void install() {
@@ -164,7 +168,7 @@ final class StreamSinks implements AutoCloseable {
         }
         if (now - lastAlertsFlush >= config.alertsFlushInterval().toMillis()) {
             lastAlertsFlush = now;
-            alertRows.addAndGet(alerts.flush(redis));
+            flushAlerts(Duration.ZERO);
         }
     }
 
@@ -177,11 +181,26 @@ final class StreamSinks implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies new alerts into {@code speed/alerts} under the lake's writer lock (one writer per lake). A
+     * stream cannot hold the lock for its lifetime, so it takes it for each flush; when another job
+     * holds it and {@code wait} passes, the alerts stay in Redis for the next flush.
+     */
+    private void flushAlerts(Duration wait) {
+        try (WriterLock.Lease lock = lake.writerLock()
+                .acquire("ingest-stream", wait, note -> System.err.println("ingest-stream: " + note))) {
+            alertRows.addAndGet(alerts.flush(redis));
+        } catch (WriterLock.LockedException busy) {
+            System.err.println("ingest-stream: the lake's writer lock is held (" + busy.getMessage()
+                    + "); new alerts stay in Redis until the next flush");
+        }
+    }
+
     /** The last flushes, after the streaming context stopped. */
     void finish(Instant at) {
         if (failed == null) {
             flushWarehouse(at);
-            alertRows.addAndGet(alerts.flush(redis));
+            flushAlerts(lake.lockWait());
         }
     }
 

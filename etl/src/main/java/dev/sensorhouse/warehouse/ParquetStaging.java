@@ -18,6 +18,8 @@ import org.apache.spark.sql.SparkSession;
  * time zone adjustment, which both Redshift's COPY and DuckDB read as TIMESTAMP.
  */
 public final class ParquetStaging {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParquetStaging.class);
+
     private final SparkSession spark;
     private final Path root;
 
@@ -72,8 +74,7 @@ public final class ParquetStaging {
         try {
             fs().delete(root, true);
         } catch (IOException e) {
-            System.err.println(
-                    "load-warehouse: could not remove the staging files under " + root + ": " + e.getMessage());
+            LOG.warn("could not remove the staging files under {}: {}", root, e.getMessage());
         }
     }
 

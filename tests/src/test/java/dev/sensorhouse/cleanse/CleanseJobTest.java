@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.runtime.JobFailedException;
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.testing.SparkTestBase;
 import dev.sensorhouse.zones.JobRun;
 import dev.sensorhouse.zones.Lake;
@@ -24,11 +25,11 @@ class CleanseJobTest extends SparkTestBase {
     private static final String H0 = "2026-01-01T00:00:00Z";
     private static final String H1 = "2026-01-01T01:00:00Z";
 
-    private CleanseResult cleanse(Path lake) {
+    private JobResult<CleanseCounts> cleanse(Path lake) {
         return cleanse(lake, Optional.empty(), Optional.empty());
     }
 
-    private CleanseResult cleanse(Path lake, Optional<Instant> from, Optional<Instant> to) {
+    private JobResult<CleanseCounts> cleanse(Path lake, Optional<Instant> from, Optional<Instant> to) {
         CleanseConfig config = new CleanseConfig(
                 lake.toString(),
                 from,
@@ -85,7 +86,7 @@ class CleanseJobTest extends SparkTestBase {
                                 .metric("humidity", 50)
                                 .json(),
                         event("e3").metric("vibration_z", 3).json()));
-        CleanseResult r = cleanse(lake);
+        JobResult<CleanseCounts> r = cleanse(lake);
         CleanseCounts c = r.counts();
         assertThat(c.linesIn()).isEqualTo(5);
         assertThat(c.eventsCleansed()).isEqualTo(2);
@@ -192,7 +193,7 @@ class CleanseJobTest extends SparkTestBase {
                         event("e1").metric("light", 1).json()));
         Optional<Instant> from = Optional.of(Instant.parse(H0));
         Optional<Instant> to = Optional.of(Instant.parse(H1));
-        CleanseResult first = cleanse(lake, from, to);
+        JobResult<CleanseCounts> first = cleanse(lake, from, to);
         List<String> readings = readings(lake);
         List<String> quarantine = quarantine(lake);
         List<Row> all = Lake.at(spark(), lake.toString())
@@ -200,7 +201,7 @@ class CleanseJobTest extends SparkTestBase {
                 .read()
                 .orderBy("event_id")
                 .collectAsList();
-        CleanseResult second = cleanse(lake, from, to);
+        JobResult<CleanseCounts> second = cleanse(lake, from, to);
         assertThat(second.runId()).isEqualTo(first.runId());
         assertThat(second.attempt()).isEqualTo(2);
         assertThat(second.counts()).isEqualTo(first.counts());
@@ -218,13 +219,13 @@ class CleanseJobTest extends SparkTestBase {
     void incrementalRunsPickUpOnlyNewFilesIncludingLateFilesOfTheBookmarkHour() throws Exception {
         Path lake = lakeDir();
         writeRaw(lake, H0, "a.json", lines(event("e1").metric("light", 1).json()));
-        CleanseResult first = cleanse(lake);
+        JobResult<CleanseCounts> first = cleanse(lake);
         assertThat(first.counts().files()).isEqualTo(1);
-        CleanseResult nothing = cleanse(lake);
+        JobResult<CleanseCounts> nothing = cleanse(lake);
         assertThat(nothing.counts().linesIn()).isZero();
         writeRaw(lake, H0, "a2.json", lines(event("e2").metric("light", 2).json()));
         writeRaw(lake, H1, "b.json", lines(event("e3").metric("light", 3).json()));
-        CleanseResult third = cleanse(lake);
+        JobResult<CleanseCounts> third = cleanse(lake);
         assertThat(third.counts().files()).isEqualTo(2);
         assertThat(third.counts().eventsCleansed()).isEqualTo(2);
         List<JobRun> runs = Lake.at(spark(), lake.toString()).jobRuns().all();

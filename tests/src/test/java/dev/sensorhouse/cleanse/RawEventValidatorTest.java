@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.quarantine.ReasonCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

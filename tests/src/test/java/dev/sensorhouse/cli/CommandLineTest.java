@@ -37,8 +37,8 @@ class CommandLineTest {
     void helpListsEveryCommandAndEveryOptionWithItsDefault() {
         Outcome top = run("--help");
         assertThat(top.code()).isZero();
-        Main.COMMANDS.keySet().forEach(c -> assertThat(top.out()).contains(c));
-        for (Command c : Main.COMMANDS.values()) {
+        Main.COMMANDS.forEach(c -> assertThat(top.out()).contains(c.name()));
+        for (Command c : Main.COMMANDS) {
             Outcome help = run(c.name(), "--help");
             assertThat(help.code()).isZero();
             for (Option o : c.options()) {
@@ -48,6 +48,31 @@ class CommandLineTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theBenchmarksHaveTheirOwnCommandLineAndAreNoProductCommands() {
+        PrintStream out = System.out;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run(dev.sensorhouse.bench.BenchMain.COMMANDS, "benchmarks", new String[] {"--help"}))
+                    .isZero();
+        } finally {
+            System.setOut(out);
+        }
+        dev.sensorhouse.bench.BenchMain.COMMANDS.forEach(c -> {
+            assertThat(o.toString(StandardCharsets.UTF_8)).contains(c.name());
+            assertThat(Main.COMMANDS).noneMatch(p -> p.name().equals(c.name()));
+        });
+        assertThat(run("bench").err()).contains("unknown command 'bench'");
+    }
+
+    @Test
+    void anEmptyOptionValueExitsTwo() {
+        Outcome o = run("cleanse", "--lake=");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("option --lake needs a value").contains("got an empty one");
     }
 
     @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sensorhouse.cleanse.ReasonCode;
 import dev.sensorhouse.dimensions.CdcRecord.EventName;
 import dev.sensorhouse.dimensions.CdcRecord.Outcome;
+import dev.sensorhouse.quarantine.ReasonCode;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

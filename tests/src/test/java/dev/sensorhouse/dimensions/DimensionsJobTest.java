@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sensorhouse.runtime.JobFailedException;
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.testing.Registry;
 import dev.sensorhouse.testing.SparkTestBase;
 import dev.sensorhouse.zones.JobRun;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class DimensionsJobTest extends SparkTestBase {
     private static final String D1 = "DEVICE#farm-001-probe-0001";
 
-    private DimensionsResult cdc(Path lake, Path cdc) {
+    private JobResult<DimensionsCounts> cdc(Path lake, Path cdc) {
         return new DimensionsJob(
                         Lake.at(spark(), lake.toString()),
                         new DimensionsConfig(
@@ -31,7 +32,7 @@ class DimensionsJobTest extends SparkTestBase {
                 .run();
     }
 
-    private DimensionsResult snapshots(Path lake, Path metadata) {
+    private JobResult<DimensionsCounts> snapshots(Path lake, Path metadata) {
         return new DimensionsJob(
                         Lake.at(spark(), lake.toString()),
                         new DimensionsConfig(
@@ -74,7 +75,7 @@ class DimensionsJobTest extends SparkTestBase {
                                 .json(),
                         "{not json",
                         insert("SENSOR#x", 101, "2026-01-01T00:00:00Z").json()));
-        DimensionsResult first = cdc(lake, cdc);
+        JobResult<DimensionsCounts> first = cdc(lake, cdc);
         assertThat(first.counts().recordsIn()).isEqualTo(4);
         assertThat(first.counts().recordsQuarantined()).isEqualTo(2);
         assertThat(first.counts().quarantinedByReason())
@@ -103,7 +104,7 @@ class DimensionsJobTest extends SparkTestBase {
                                 .s("firmware", "2.0")
                                 .json(),
                         remove(D1, 400, "2026-01-04T00:00:00Z").json()));
-        DimensionsResult second = cdc(lake, cdc);
+        JobResult<DimensionsCounts> second = cdc(lake, cdc);
         assertThat(second.counts().duplicates()).isEqualTo(1);
         assertThat(devices(lake))
                 .containsExactly(
@@ -122,7 +123,7 @@ class DimensionsJobTest extends SparkTestBase {
         Lake l = Lake.at(spark(), lake.toString());
         long devicesVersion = l.devices().version();
         long changesVersion = l.registryChanges().version();
-        DimensionsResult rerun = cdc(lake, cdc);
+        JobResult<DimensionsCounts> rerun = cdc(lake, cdc);
         assertThat(rerun.counts().files()).isZero();
         assertThat(l.devices().version()).isEqualTo(devicesVersion);
         assertThat(l.registryChanges().version()).isEqualTo(changesVersion);
@@ -191,7 +192,7 @@ class DimensionsJobTest extends SparkTestBase {
                 meta,
                 "2026-01-04",
                 List.of("farm-001-probe-0001,X2,1.1,acme,farm-001,loc-a,2025-06-01T00:00:00Z,active"));
-        DimensionsResult r = snapshots(lake, meta);
+        JobResult<DimensionsCounts> r = snapshots(lake, meta);
         assertThat(r.counts().quarantinedByReason()).containsEntry("malformed_row", 1L);
         assertThat(devices(lake))
                 .containsExactly(

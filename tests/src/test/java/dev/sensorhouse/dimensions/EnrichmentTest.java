@@ -9,10 +9,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
+import dev.sensorhouse.cleanse.CleanseCounts;
 import dev.sensorhouse.cleanse.CleanseJob;
-import dev.sensorhouse.cleanse.CleanseResult;
 import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.rollup.RollupJob;
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.testing.Registry;
 import dev.sensorhouse.testing.SparkTestBase;
 import dev.sensorhouse.zones.Lake;
@@ -138,7 +139,7 @@ class EnrichmentTest extends SparkTestBase {
                                 .at("2026-01-01T10:30:00Z")
                                 .metric("temperature", 22)
                                 .json()));
-        CleanseResult cleansed = new CleanseJob(l, CleanseConfig.incremental(lake.toString()), "test").run();
+        JobResult<CleanseCounts> cleansed = new CleanseJob(l, CleanseConfig.incremental(lake.toString()), "test").run();
         assertThat(cleansed.counts().readingsUnknownDevice()).isEqualTo(1);
         new RollupJob(l, RollupConfig.incremental(lake.toString()), "test").run();
         long firstKey = l.devices().read().head().getLong(0);
@@ -154,7 +155,7 @@ class EnrichmentTest extends SparkTestBase {
                 List.of(modify("DEVICE#" + device, 2, "2026-01-01T11:00:00Z")
                         .placement("loc-b")
                         .json()));
-        DimensionsResult r = new DimensionsJob(l, config, "test").run();
+        JobResult<DimensionsCounts> r = new DimensionsJob(l, config, "test").run();
         long secondKey = l.devices()
                 .read()
                 .filter(col("location_id").equalTo("loc-b"))

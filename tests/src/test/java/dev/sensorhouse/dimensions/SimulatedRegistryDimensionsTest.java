@@ -3,6 +3,7 @@ package dev.sensorhouse.dimensions;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.simulate.InjectionReport;
 import dev.sensorhouse.simulate.RegistryReport;
 import dev.sensorhouse.simulate.SimulateConfig;
@@ -36,7 +37,7 @@ class SimulatedRegistryDimensionsTest extends SparkTestBase {
 
         Path viaCdc = tmp.resolve("cdc-lake");
         Lake cdcLake = Lake.at(spark(), viaCdc.toString());
-        DimensionsResult r = new DimensionsJob(
+        JobResult<DimensionsCounts> r = new DimensionsJob(
                         cdcLake,
                         new DimensionsConfig(
                                 viaCdc.toString(),

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
 import dev.sensorhouse.cleanse.CleanseJob;
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.testing.SparkTestBase;
 import dev.sensorhouse.testing.TableSnapshot;
 import dev.sensorhouse.zones.JobRun;
@@ -36,11 +37,11 @@ class RollupJobTest extends SparkTestBase {
         new CleanseJob(lake(dir), CleanseConfig.incremental(dir.toString()), "test").run();
     }
 
-    private static RollupResult rollup(Path dir) {
+    private static JobResult<RollupCounts> rollup(Path dir) {
         return new RollupJob(lake(dir), RollupConfig.incremental(dir.toString()), "test").run();
     }
 
-    private static RollupResult rollup(Path dir, String from, String to) {
+    private static JobResult<RollupCounts> rollup(Path dir, String from, String to) {
         return new RollupJob(
                         lake(dir), RollupConfig.window(dir.toString(), Instant.parse(from), Instant.parse(to)), "test")
                 .run();
@@ -86,7 +87,7 @@ class RollupJobTest extends SparkTestBase {
                                 .metric("temperature", 20.0)
                                 .json()));
         cleanse(dir);
-        RollupResult result = rollup(dir);
+        JobResult<RollupCounts> result = rollup(dir);
 
         assertThat(
                         lake(dir)
@@ -177,7 +178,7 @@ class RollupJobTest extends SparkTestBase {
                         .metric("temperature", 40.0)
                         .json()));
         cleanse(dir);
-        RollupResult late = rollup(dir);
+        JobResult<RollupCounts> late = rollup(dir);
 
         assertThat(late.counts().cleanseRuns()).isEqualTo(1);
         assertThat(late.counts().bucketsTouched()).isEqualTo(1);
@@ -258,18 +259,18 @@ class RollupJobTest extends SparkTestBase {
                                 .metric("temperature", 30.9)
                                 .json()));
         cleanse(dir);
-        RollupResult first = rollup(dir);
+        JobResult<RollupCounts> first = rollup(dir);
         TableSnapshot hourly = TableSnapshot.ofTable(spark(), dir, HOURLY);
         TableSnapshot daily = TableSnapshot.ofTable(spark(), dir, DAILY);
         long hourlyVersion = lake(dir).readingsHourly().version();
         long dailyVersion = lake(dir).readingsDaily().version();
 
-        RollupResult again = rollup(dir);
+        JobResult<RollupCounts> again = rollup(dir);
         assertThat(again.counts())
                 .as("an incremental rerun finds no new cleanse run")
                 .isEqualTo(RollupCounts.NONE);
         assertThat(again.runId()).isNotEqualTo(first.runId());
-        RollupResult window = rollup(dir, "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z");
+        JobResult<RollupCounts> window = rollup(dir, "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z");
         assertThat(window.counts().bucketsTouched()).isEqualTo(3);
         assertThat(window.counts().hourlyRowsWritten()
                         + window.counts().hourlyRowsDeleted()
@@ -306,7 +307,7 @@ class RollupJobTest extends SparkTestBase {
         rollup(dir);
         DeltaTable.forPath(spark(), lake(dir).cleansedReadings().location()).delete("event_id = 'e2'");
 
-        RollupResult result = rollup(dir, "2026-01-01T05:00:00Z", "2026-01-01T06:00:00Z");
+        JobResult<RollupCounts> result = rollup(dir, "2026-01-01T05:00:00Z", "2026-01-01T06:00:00Z");
         assertThat(result.counts().hourlyRowsDeleted()).isEqualTo(1);
         assertThat(result.counts().dailyRowsWritten()).isEqualTo(1);
         assertThat(lake(dir).readingsHourly().read().collectAsList())

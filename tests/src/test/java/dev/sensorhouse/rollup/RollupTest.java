@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sensorhouse.testing.SparkTestBase;
+import dev.sensorhouse.zones.TableContract;
 import dev.sensorhouse.zones.TableDiff;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -134,20 +135,20 @@ class RollupTest extends SparkTestBase {
         List<String> values = Rollup.VALUES.stream()
                 .filter(List.of(recomputed.columns())::contains)
                 .toList();
-        List<String> changes =
-                TableDiff.changes(recomputed, stored, Rollup.HOURLY_KEYS, values)
-                        .orderBy("hour_start")
-                        .collectAsList()
-                        .stream()
-                        .map(r -> r.<Timestamp>getAs("hour_start").toInstant() + " delete=" + r.getAs(TableDiff.DELETE)
-                                + " count=" + r.getAs("value_count"))
-                        .toList();
+        List<String> changes = TableDiff.changes(recomputed, stored, TableContract.READINGS_HOURLY.key(), values)
+                .orderBy("hour_start")
+                .collectAsList()
+                .stream()
+                .map(r -> r.<Timestamp>getAs("hour_start").toInstant() + " delete=" + r.getAs(TableDiff.DELETE)
+                        + " count=" + r.getAs("value_count"))
+                .toList();
         assertThat(changes)
                 .containsExactly(
                         "2026-01-01T01:00:00Z delete=false count=2",
                         "2026-01-01T02:00:00Z delete=true count=null",
                         "2026-01-01T03:00:00Z delete=false count=1");
-        assertThat(TableDiff.changes(stored, stored, Rollup.HOURLY_KEYS, values).count())
+        assertThat(TableDiff.changes(stored, stored, TableContract.READINGS_HOURLY.key(), values)
+                        .count())
                 .as("changes between equal tables")
                 .isZero();
     }

@@ -180,6 +180,11 @@ public final class ChildProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The child's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

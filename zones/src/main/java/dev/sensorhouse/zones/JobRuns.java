@@ -48,7 +48,12 @@ public final class JobRuns {
 
     /** The successful runs of one job, oldest first. */
     public List<JobRun> succeeded(String job) {
-        return all().stream()
+        return succeeded(all(), job);
+    }
+
+    /** The successful runs of one job in a run history, in its order. */
+    public static List<JobRun> succeeded(List<JobRun> history, String job) {
+        return history.stream()
                 .filter(r -> r.job().equals(job) && r.status() == JobRun.Status.SUCCEEDED)
                 .toList();
     }

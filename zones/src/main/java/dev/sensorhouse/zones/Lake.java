@@ -2,6 +2,7 @@ package dev.sensorhouse.zones;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -12,17 +13,37 @@ import org.apache.spark.sql.SparkSession;
  * is the one place that knows where each zone and table lives under the root.
  */
 public final class Lake {
+    /** How long a job waits for another job's writer lock by default ({@code --lock-wait}). */
+    public static final Duration DEFAULT_LOCK_WAIT = Duration.ofMinutes(10);
+
     private final SparkSession spark;
     private final String root;
+    private final Duration lockWait;
 
-    private Lake(SparkSession spark, String root) {
+    private Lake(SparkSession spark, String root, Duration lockWait) {
         this.spark = spark;
         this.root = root;
+        this.lockWait = lockWait;
     }
 
     /** Binds a lake root; a local path is made absolute. The root need not exist yet. */
     public static Lake at(SparkSession spark, String root) {
-        return new Lake(spark, normalize(root));
+        return new Lake(spark, normalize(root), DEFAULT_LOCK_WAIT);
+    }
+
+    /** The same lake, whose jobs wait up to {@code wait} for another job's writer lock. */
+    public Lake withLockWait(Duration wait) {
+        return new Lake(spark, root, wait);
+    }
+
+    /** How long a job waits for another job's writer lock before it fails. */
+    public Duration lockWait() {
+        return lockWait;
+    }
+
+    /** The lake's writer lock: one job writes the lake at a time. */
+    public WriterLock writerLock() {
+        return new WriterLock(root, hadoopConf());
     }
 
     /** Makes a local path absolute and strips trailing slashes; URIs with a scheme are kept. */

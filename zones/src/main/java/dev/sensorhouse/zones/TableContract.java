@@ -14,15 +14,17 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A lake table's contract, read from {@code schemas/contracts/tables/<table>.json} on the classpath: its
- * name, path under the lake root, columns, partition columns, and the columns Delta keeps min/max
- * statistics of for data skipping (empty: Delta's default, the first 32 columns). The JSON files are the one place a
- * table's shape is written down; code and tests take the schema from here.
+ * name, path under the lake root, columns, partition columns, key (the columns that identify a row:
+ * what MERGEs match on and what a change set is keyed by), and the columns Delta keeps min/max
+ * statistics of for data skipping (empty: Delta's default, the first 32 columns). The JSON files are
+ * the one place a table's shape is written down; code and tests take the schema and keys from here.
  */
 public record TableContract(
         String table,
         String path,
         StructType schema,
         List<String> partitionColumns,
+        List<String> key,
         List<String> statsColumns,
         List<Column> columns) {
 
@@ -43,6 +45,17 @@ public record TableContract(
     public static final TableContract DEVICES = load("dims.device");
     public static final TableContract LOCATIONS = load("dims.location");
     public static final TableContract REGISTRY_CHANGES = load("dims.registry_changes");
+
+    /** Every lake table's contract, in the order the zones are written. */
+    public static final List<TableContract> ALL = List.of(
+            REGISTRY_CHANGES,
+            DEVICES,
+            LOCATIONS,
+            CLEANSED_READINGS,
+            QUARANTINE_EVENTS,
+            READINGS_HOURLY,
+            READINGS_DAILY,
+            JOB_RUNS);
 
     /** Loads {@code sensorhouse/schemas/tables/<table>.json}. */
     public static TableContract load(String table) {
@@ -70,6 +83,14 @@ public record TableContract(
             }
             List<String> partitions = new ArrayList<>();
             root.path("partitioned_by").forEach(p -> partitions.add(p.asText()));
+            List<String> key = new ArrayList<>();
+            root.path("key").forEach(p -> key.add(p.asText()));
+            for (String k : key) {
+                if (fields.stream().noneMatch(f -> f.name().equals(k))) {
+                    throw new IllegalStateException(
+                            "table contract " + resource + ": key column " + k + " is not a column");
+                }
+            }
             List<String> stats = new ArrayList<>();
             root.path("stats_columns").forEach(p -> stats.add(p.asText()));
             return new TableContract(
@@ -77,6 +98,7 @@ public record TableContract(
                     root.path("path").asText(),
                     new StructType(fields.toArray(StructField[]::new)),
                     List.copyOf(partitions),
+                    List.copyOf(key),
                     List.copyOf(stats),
                     List.copyOf(columns));
         } catch (IOException e) {
@@ -86,6 +108,11 @@ public record TableContract(
 
     public String[] columnNames() {
         return schema.fieldNames();
+    }
+
+    /** The columns that are not part of the key, in contract order: what a change to a row changes. */
+    public List<String> valueColumns() {
+        return columns.stream().map(Column::name).filter(c -> !key.contains(c)).toList();
     }
 
     /** The columns a dimension tracks, in contract order. */

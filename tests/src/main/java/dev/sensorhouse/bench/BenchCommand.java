@@ -1,9 +1,17 @@
-package dev.sensorhouse.cli;
+package dev.sensorhouse.bench;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
-import dev.sensorhouse.cleanse.CleanseResult;
+import dev.sensorhouse.cleanse.CleanseCounts;
+import dev.sensorhouse.cleanse.CleanseJob;
+import dev.sensorhouse.cli.Command;
+import dev.sensorhouse.cli.Option;
+import dev.sensorhouse.cli.Options;
+import dev.sensorhouse.cli.ScratchLake;
+import dev.sensorhouse.cli.UsageException;
 import dev.sensorhouse.rollup.RollupConfig;
-import dev.sensorhouse.rollup.RollupResult;
+import dev.sensorhouse.rollup.RollupCounts;
+import dev.sensorhouse.rollup.RollupJob;
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.simulate.InjectionReport;
 import dev.sensorhouse.simulate.SimulateConfig;
@@ -82,7 +90,7 @@ final class BenchCommand implements Command {
 
     @Override
     public int run(Options o) throws Exception {
-        Path lake = Path.of(CommonOptions.lakeRoot(o));
+        Path lake = Path.of(Lake.normalize(o.string("lake")));
         long events = o.longValue("events");
         int devices = o.integer("devices");
         if (events < devices) {
@@ -90,8 +98,8 @@ final class BenchCommand implements Command {
         }
         Duration day = Duration.ofDays(1);
         Duration interval = Duration.ofNanos(day.toNanos() / (events / devices));
-        DemoCommand.deleteTree(lake);
-        Files.createDirectories(lake);
+        ScratchLake.fresh(lake, name());
+        Lake tables = Lake.at(SparkSessions.getOrCreate("sensorhouse-bench"), lake.toString());
         SimulateConfig sim = new SimulateConfig(
                 lake.toString(),
                 devices,
@@ -119,22 +127,22 @@ final class BenchCommand implements Command {
                 report.linesWritten() / report.seconds(),
                 report.linesWritten());
         CleanseConfig config = CleanseConfig.incremental(lake.toString());
-        CleanseResult result = null;
-        RollupResult full = null;
+        JobResult<CleanseCounts> result = null;
+        JobResult<RollupCounts> full = null;
         for (int i = 1; i <= o.integer("repeat"); i++) {
             for (String zone : List.of("cleansed", "quarantine", "aggregated", "control")) {
-                DemoCommand.deleteTree(lake.resolve(zone));
+                ScratchLake.clear(lake, name(), lake.resolve(zone));
             }
-            result = CleanseCommand.cleanse(config, "bench");
+            result = new CleanseJob(tables, config, "bench").run();
             System.out.printf(
                     Locale.ROOT,
                     "cleanse   %8.2f s  %,12.0f events/s  (run %d: %,d lines, %,d readings)%n",
                     result.seconds(),
-                    result.eventsPerSecond(),
+                    result.perSecond(result.counts().linesIn()),
                     i,
                     result.counts().linesIn(),
                     result.counts().readingsCleansed());
-            full = RollupCommand.rollup(RollupConfig.incremental(lake.toString()), "bench");
+            full = new RollupJob(tables, RollupConfig.incremental(lake.toString()), "bench").run();
             System.out.printf(
                     Locale.ROOT,
                     "rollup    %8.2f s  %,12.0f events/s  (run %d: %,d readings into %,d hourly and %,d daily rows)%n",
@@ -159,15 +167,16 @@ final class BenchCommand implements Command {
                 .map(r -> r.getString(0))
                 .toList();
         writeLateEvents(lake, sim.start(), deviceIds, late, o.longValue("seed"));
-        CleanseResult lateCleanse = CleanseCommand.cleanse(config, "bench");
+        JobResult<CleanseCounts> lateCleanse = new CleanseJob(tables, config, "bench").run();
         System.out.printf(Locale.ROOT, "late      %,d events into 3 hours of the day, arriving a day later%n", late);
         System.out.printf(
                 Locale.ROOT,
                 "cleanse   %8.2f s  %,12.0f events/s  (incremental: %,d lines)%n",
                 lateCleanse.seconds(),
-                lateCleanse.eventsPerSecond(),
+                lateCleanse.perSecond(lateCleanse.counts().linesIn()),
                 lateCleanse.counts().linesIn());
-        RollupResult incremental = RollupCommand.rollup(RollupConfig.incremental(lake.toString()), "bench");
+        JobResult<RollupCounts> incremental =
+                new RollupJob(tables, RollupConfig.incremental(lake.toString()), "bench").run();
         System.out.printf(
                 Locale.ROOT,
                 "rollup    %8.2f s  incremental: %,d buckets touched, %,d hourly and %,d daily rows written%n",

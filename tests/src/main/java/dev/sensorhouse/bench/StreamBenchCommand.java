@@ -1,6 +1,11 @@
-package dev.sensorhouse.cli;
+package dev.sensorhouse.bench;
 
 import dev.sensorhouse.cleanse.CleanseLimits;
+import dev.sensorhouse.cli.Command;
+import dev.sensorhouse.cli.Option;
+import dev.sensorhouse.cli.Options;
+import dev.sensorhouse.cli.ScratchLake;
+import dev.sensorhouse.cli.UsageException;
 import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.speed.SpeedKeys;
 import dev.sensorhouse.stream.IngestStreamConfig;
@@ -45,7 +50,7 @@ import redis.clients.jedis.resps.StreamEntry;
  * is back to normal, so alerts flow all the time; an {@code XREAD} on {@code sh:alerts} times them
  * against their event's put time. Lag: records put but not yet visible, sampled every second.
  */
-final class StreamBenchCommand implements Command {
+public final class StreamBenchCommand implements Command {
     private static final int CHUNK = 500;
 
     @Override
@@ -81,7 +86,7 @@ final class StreamBenchCommand implements Command {
         Path bin = LocalStreamServices.find(Optional.empty())
                 .orElseThrow(() -> new UsageException("bench-stream: kinesalite and dynalite not found under "
                         + LocalStreamServices.INSTALL_DIR + " (tests/run.sh installs them)"));
-        DemoCommand.freshLake(lake, name(), ".bench-stream-lake");
+        ScratchLake.fresh(lake, name());
         try (LocalStreamServices services = LocalStreamServices.start(bin, lake.resolve("_services"))) {
             String redis = services.startRedis(lake.resolve("_services"));
             System.setProperty("aws.accessKeyId", "bench");

@@ -1,9 +1,15 @@
-package dev.sensorhouse.cli;
+package dev.sensorhouse.bench;
 
+import dev.sensorhouse.cli.Command;
+import dev.sensorhouse.cli.Option;
+import dev.sensorhouse.cli.Options;
+import dev.sensorhouse.cli.ScratchLake;
+import dev.sensorhouse.cli.UsageException;
 import dev.sensorhouse.dimensions.DimensionsConfig;
+import dev.sensorhouse.dimensions.DimensionsCounts;
 import dev.sensorhouse.dimensions.DimensionsJob;
-import dev.sensorhouse.dimensions.DimensionsResult;
 import dev.sensorhouse.dimensions.NullRule;
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.zones.Lake;
 import java.io.BufferedWriter;
@@ -44,13 +50,13 @@ final class DimensionsBenchCommand implements Command {
 
     @Override
     public int run(Options o) throws Exception {
-        Path lake = Path.of(CommonOptions.lakeRoot(o));
+        Path lake = Path.of(Lake.normalize(o.string("lake")));
         int devices = o.integer("devices");
         double changed = Double.parseDouble(o.string("changed"));
         if (devices < 1 || changed < 0 || changed > 1) {
             throw new UsageException("bench-dimensions: --devices must be at least 1 and --changed between 0 and 1");
         }
-        DemoCommand.deleteTree(lake);
+        ScratchLake.fresh(lake, name());
         Path metadata = lake.resolve("raw/registry");
         long seed = o.longValue("seed");
         long t0 = System.nanoTime();
@@ -67,10 +73,10 @@ final class DimensionsBenchCommand implements Command {
         Lake l = Lake.at(SparkSessions.getOrCreate("sensorhouse-bench-dimensions"), lake.toString());
         DimensionsConfig config = new DimensionsConfig(
                 lake.toString(), Optional.of(metadata.toString()), Optional.empty(), NullRule.KEEP);
-        DimensionsResult initial = new DimensionsJob(l, config, "bench").run();
+        JobResult<DimensionsCounts> initial = new DimensionsJob(l, config, "bench").run();
         System.out.print(initial.summary());
         Files.move(lake.resolve("next.csv"), metadata.resolve("devices/2026-01-02.csv"));
-        DimensionsResult merge = new DimensionsJob(l, config, "bench").run();
+        JobResult<DimensionsCounts> merge = new DimensionsJob(l, config, "bench").run();
         System.out.print(merge.summary());
         System.out.printf(Locale.ROOT, "%nSCD2 benchmark, %,d devices%n", devices);
         System.out.printf(

@@ -1,7 +1,12 @@
-package dev.sensorhouse.cli;
+package dev.sensorhouse.bench;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.sensorhouse.cli.Command;
+import dev.sensorhouse.cli.Option;
+import dev.sensorhouse.cli.Options;
+import dev.sensorhouse.cli.ScratchLake;
+import dev.sensorhouse.cli.UsageException;
 import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.warehouse.CopyStdinStager;
@@ -63,7 +68,6 @@ import org.apache.spark.sql.functions;
  * sum against the lake after every load.
  */
 final class WarehouseBenchCommand implements Command {
-    static final String MARKER = ".sensorhouse-bench-warehouse";
     static final String[] METRICS = {"temperature", "humidity", "soil_moisture", "light"};
     static final String[] UNITS = {"celsius", "percent", "percent", "lux"};
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
@@ -124,7 +128,7 @@ final class WarehouseBenchCommand implements Command {
 
     @Override
     public int run(Options o) throws Exception {
-        Path root = Path.of(CommonOptions.lakeRoot(o));
+        Path root = Path.of(Lake.normalize(o.string("lake")));
         long n = o.longValue("rows");
         int devices = o.integer("devices");
         double changed = Double.parseDouble(o.string("changed"));
@@ -133,7 +137,7 @@ final class WarehouseBenchCommand implements Command {
             throw new UsageException(
                     "bench-warehouse: --rows must be at least 4, --devices at least 1, --changed in (0, 1], --repeat at least 1");
         }
-        DemoCommand.freshLake(root, name(), MARKER);
+        ScratchLake.fresh(root, name());
         Path duckFile = Path.of(o.optional("duckdb")
                         .orElse(root.resolve("warehouse.duckdb").toString()))
                 .toAbsolutePath()
@@ -611,7 +615,11 @@ final class WarehouseBenchCommand implements Command {
             if (duckFile != null) {
                 Files.deleteIfExists(duckFile);
                 Files.deleteIfExists(Path.of(duckFile + ".wal"));
-                DemoCommand.deleteTree(Path.of(WarehouseConfig.defaultStaging(target)));
+                Path staging = Path.of(WarehouseConfig.defaultStaging(target));
+                Path folder = duckFile.toAbsolutePath().getParent();
+                if (Files.exists(folder.resolve(ScratchLake.marker("bench-warehouse")))) {
+                    ScratchLake.clear(folder, "bench-warehouse", staging);
+                }
             } else {
                 try (Connection c = target.connect();
                         Statement s = c.createStatement()) {

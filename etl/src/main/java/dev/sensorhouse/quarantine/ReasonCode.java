@@ -1,4 +1,4 @@
-package dev.sensorhouse.cleanse;
+package dev.sensorhouse.quarantine;
 
 /**
  * Why a raw line or a reading was quarantined. Line-level codes reject the whole line and are checked
