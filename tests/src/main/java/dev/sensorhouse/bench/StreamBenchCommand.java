@@ -117,7 +117,7 @@ public final class StreamBenchCommand implements Command {
                     MetricCatalog.defaults(),
                     CleanseLimits.DEFAULTS,
                     Optional.of(Duration.ofSeconds(seconds + 300L)),
-                    Optional.of(Duration.ofSeconds(8)));
+                    Optional.of(Duration.ofSeconds(20)));
             // the KCL's emulator endpoints are JVM-wide AWS SDK v1 settings: set before any SDK client exists
             config.source().prepareJvm();
             try (KinesisProducer p =
@@ -237,7 +237,7 @@ public final class StreamBenchCommand implements Command {
         }
 
         void pollProgress() {
-            try (Jedis j = new Jedis(redis)) {
+            try (Jedis j = new Jedis(redis, 30_000)) {
                 Map<String, String> last = new HashMap<>();
                 while (!done) {
                     long now = System.nanoTime();
@@ -259,7 +259,7 @@ public final class StreamBenchCommand implements Command {
         }
 
         void readAlerts() {
-            try (Jedis j = new Jedis(redis)) {
+            try (Jedis j = new Jedis(redis, 30_000)) {
                 StreamEntryID from = StreamEntryID.XREAD_NEW_ENTRY;
                 while (!done) {
                     var answer =
