@@ -34,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -237,46 +238,57 @@ public final class StreamBenchCommand implements Command {
         }
 
         void pollProgress() {
-            try (Jedis j = new Jedis(redis, 30_000)) {
-                Map<String, String> last = new HashMap<>();
-                while (!done) {
-                    long now = System.nanoTime();
-                    for (Map.Entry<String, String> e :
-                            j.hgetAll(SpeedKeys.PROGRESS).entrySet()) {
-                        if (e.getKey().startsWith("shardId") && !e.getValue().equals(last.get(e.getKey()))) {
-                            last.put(e.getKey(), e.getValue());
-                            progressTimes
-                                    .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
-                                    .add(new long[] {now});
-                            progressSeqs
-                                    .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
-                                    .add(new BigInteger(e.getValue()));
+            Map<String, String> last = new HashMap<>();
+            while (!done) {
+                try (Jedis j = new Jedis(redis, 30_000)) {
+                    while (!done) {
+                        long now = System.nanoTime();
+                        for (Map.Entry<String, String> e :
+                                j.hgetAll(SpeedKeys.PROGRESS).entrySet()) {
+                            if (e.getKey().startsWith("shardId")
+                                    && !e.getValue().equals(last.get(e.getKey()))) {
+                                last.put(e.getKey(), e.getValue());
+                                progressTimes
+                                        .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                                        .add(new long[] {now});
+                                progressSeqs
+                                        .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                                        .add(new BigInteger(e.getValue()));
+                            }
                         }
+                        sleep(5);
                     }
-                    sleep(5);
+                } catch (JedisConnectionException slow) {
+                    System.err.println(
+                            "bench-stream: the progress poll timed out (" + slow.getMessage() + "); polling again");
                 }
             }
         }
 
         void readAlerts() {
-            try (Jedis j = new Jedis(redis, 30_000)) {
-                StreamEntryID from = StreamEntryID.XREAD_NEW_ENTRY;
-                while (!done) {
-                    var answer =
-                            j.xread(XReadParams.xReadParams().block(500).count(10_000), Map.of(SpeedKeys.ALERTS, from));
-                    long now = System.nanoTime();
-                    if (answer == null) {
-                        continue;
-                    }
-                    for (var stream : answer) {
-                        for (StreamEntry e : stream.getValue()) {
-                            from = e.getID();
-                            Long put = alertPuts.get(e.getFields().get("event_id"));
-                            if (put != null) {
-                                alertLatencies.add(now - put);
+            StreamEntryID from = StreamEntryID.XREAD_NEW_ENTRY;
+            while (!done) {
+                try (Jedis j = new Jedis(redis, 30_000)) {
+                    while (!done) {
+                        var answer = j.xread(
+                                XReadParams.xReadParams().block(500).count(10_000), Map.of(SpeedKeys.ALERTS, from));
+                        long now = System.nanoTime();
+                        if (answer == null) {
+                            continue;
+                        }
+                        for (var stream : answer) {
+                            for (StreamEntry e : stream.getValue()) {
+                                from = e.getID();
+                                Long put = alertPuts.get(e.getFields().get("event_id"));
+                                if (put != null) {
+                                    alertLatencies.add(now - put);
+                                }
                             }
                         }
                     }
+                } catch (JedisConnectionException slow) {
+                    System.err.println(
+                            "bench-stream: the alert read timed out (" + slow.getMessage() + "); reading again");
                 }
             }
         }
