@@ -38,6 +38,21 @@ final class StreamDemo {
 
     private StreamDemo() {}
 
+    /**
+     * The built-in catalog with the speed alert at 60 km/h instead of 130, so that a few minutes of
+     * trucks on motorways raise alerts (and return below it).
+     */
+    static MetricCatalog demoCatalog() throws java.io.IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (var in = MetricCatalog.class.getClassLoader().getResourceAsStream(MetricCatalog.DEFAULT_RESOURCE)) {
+            var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(in);
+            ((com.fasterxml.jackson.databind.node.ObjectNode)
+                            root.path("metrics").path("speed"))
+                    .put("alert_high", 60);
+            return MetricCatalog.parse(json.writeValueAsString(root), "the demo catalog (speed alert_high 60)");
+        }
+    }
+
     static int run(Path lake, long seed) throws Exception {
         Path bin = LocalStreamServices.find(Optional.empty())
                 .orElseThrow(() -> new UsageException("demo --stream: kinesalite and dynalite not found under "
@@ -87,7 +102,7 @@ final class StreamDemo {
                     Duration.ofSeconds(2),
                     Duration.ofSeconds(10),
                     1_000_000,
-                    MetricCatalog.defaults(),
+                    demoCatalog(),
                     CleanseLimits.DEFAULTS,
                     Optional.of(Duration.ofMinutes(4)),
                     Optional.of(Duration.ofSeconds(5)));
@@ -118,8 +133,9 @@ final class StreamDemo {
                         + a.fields().get("metric") + " " + a.fields().get("previous_state") + " -> "
                         + a.fields().get("state") + " (value " + a.fields().get("value") + ", threshold "
                         + a.fields().get("threshold") + ")"));
-                String device =
-                        alerts.isEmpty() ? "truck-0001" : alerts.get(0).fields().get("device_id");
+                String device = alerts.isEmpty()
+                        ? reader.devices(1).stream().findFirst().orElse("-")
+                        : alerts.get(0).fields().get("device_id");
                 System.out.println();
                 System.out.println("== live readings of " + device + " (./sensorhouse live --device " + device + ")");
                 reader.latest(device)

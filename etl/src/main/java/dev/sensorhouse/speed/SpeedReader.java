@@ -71,6 +71,21 @@ public final class SpeedReader implements AutoCloseable {
         return out;
     }
 
+    /** Up to {@code limit} devices the speed layer holds latest values of, by name. */
+    public List<String> devices(int limit) {
+        List<String> out = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = jedis.scan(
+                    cursor, new ScanParams().match(SpeedKeys.latest("*")).count(1000));
+            page.getResult()
+                    .forEach(k -> out.add(k.substring(SpeedKeys.latest("").length())));
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START) && out.size() < limit * 10);
+        out.sort(null);
+        return out.subList(0, Math.min(limit, out.size()));
+    }
+
     /** The alerts raised since {@code fromMillis}, newest first, at most {@code limit}. */
     public List<Alert> alerts(long fromMillis, int limit) {
         List<Alert> out = new ArrayList<>();
