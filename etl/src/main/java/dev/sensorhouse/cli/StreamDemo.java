@@ -30,7 +30,7 @@ import java.util.concurrent.Future;
 /**
  * {@code sensorhouse demo --stream}: starts kinesalite, dynalite and a redis-server (as the tests do;
  * they must be installed, {@code tests/run.sh} does), streams the last four minutes of 100 simulated
- * vehicles (default faults) through {@code ingest-stream} in about a minute, and prints the alerts
+ * probes (default faults; the temperature alert at their median) through {@code ingest-stream} in about a minute, and prints the alerts
  * raised, one device's live readings and the live view's latest hours of it.
  */
 final class StreamDemo {
@@ -39,17 +39,35 @@ final class StreamDemo {
     private StreamDemo() {}
 
     /**
-     * The built-in catalog with the speed alert at 60 km/h instead of 130, so that a few minutes of
-     * trucks on motorways raise alerts (and return below it).
+     * The built-in catalog with the temperature alert_high at the median temperature of the simulated
+     * lines, so that a few minutes of probes cross it often (the shipped 45 °C is rarely reached).
      */
-    static MetricCatalog demoCatalog() throws java.io.IOException {
+    static MetricCatalog demoCatalog(Path events) throws java.io.IOException {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<Double> values = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.walk(events)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    try {
+                        var t = json.readTree(line).path("metrics").path("temperature");
+                        if (t.isNumber() && Math.abs(t.asDouble()) < 60) {
+                            values.add(t.asDouble());
+                        }
+                    } catch (java.io.IOException malformed) {
+                        // a malformed line has no temperature
+                    }
+                }
+            }
+        }
+        values.sort(null);
+        double median = values.isEmpty() ? 45 : values.get(values.size() / 2);
         try (var in = MetricCatalog.class.getClassLoader().getResourceAsStream(MetricCatalog.DEFAULT_RESOURCE)) {
             var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(in);
             ((com.fasterxml.jackson.databind.node.ObjectNode)
-                            root.path("metrics").path("speed"))
-                    .put("alert_high", 60);
-            return MetricCatalog.parse(json.writeValueAsString(root), "the demo catalog (speed alert_high 60)");
+                            root.path("metrics").path("temperature"))
+                    .put("alert_high", median);
+            return MetricCatalog.parse(
+                    json.writeValueAsString(root), "the demo catalog (temperature alert_high " + median + ")");
         }
     }
 
@@ -72,7 +90,7 @@ final class StreamDemo {
                     Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(4)),
                     Duration.ofMinutes(4),
                     Duration.ofSeconds(5),
-                    SimulateConfig.Profile.VEHICLE,
+                    SimulateConfig.Profile.AGRICULTURE,
                     SimulateConfig.FaultLevel.DEFAULT,
                     seed,
                     false,
@@ -102,7 +120,7 @@ final class StreamDemo {
                     Duration.ofSeconds(2),
                     Duration.ofSeconds(10),
                     1_000_000,
-                    demoCatalog(),
+                    demoCatalog(scratch.resolve(RawZone.EVENTS_DIR)),
                     CleanseLimits.DEFAULTS,
                     Optional.of(Duration.ofMinutes(4)),
                     Optional.of(Duration.ofSeconds(5)));
@@ -116,7 +134,7 @@ final class StreamDemo {
                                 IngestStreamJob.session("sensorhouse-demo-stream"), config, "demo --stream")
                         .run());
                 System.out.println(
-                        "== streaming 4 minutes of 100 vehicles (about a minute at 100 records/s) into " + STREAM);
+                        "== streaming 4 minutes of 100 probes (about a minute at 100 records/s) into " + STREAM);
                 long sent = new RawZonePublisher(producer, 100).publish(scratch.resolve(RawZone.EVENTS_DIR));
                 System.out.println("sent " + sent + " records; ingest-stream stops 5 s after the last one");
                 IngestStreamJob.StreamResult result = job.get();
@@ -141,11 +159,11 @@ final class StreamDemo {
                 reader.latest(device)
                         .forEach((m, r) -> System.out.println(
                                 "  latest " + m + " = " + r.value() + " at " + Instant.ofEpochMilli(r.tsMillis())));
-                List<SpeedReader.Reading> readings = reader.readings(device, Optional.of("speed"), 0);
+                List<SpeedReader.Reading> readings = reader.readings(device, Optional.of("temperature"), 0);
                 readings.stream()
                         .skip(Math.max(0, readings.size() - 5))
-                        .forEach(r ->
-                                System.out.println("  " + Instant.ofEpochMilli(r.tsMillis()) + " speed " + r.value()));
+                        .forEach(r -> System.out.println(
+                                "  " + Instant.ofEpochMilli(r.tsMillis()) + " temperature " + r.value()));
                 System.out.println();
                 System.out.println("== live view v_reading_hourly_live, latest hours of " + device + " (speed layer)");
                 try (Connection c = config.warehouse().connect()) {
