@@ -9,7 +9,9 @@
 #    start their own cluster and pgbouncer on free ports (PostgresServer), as the postgres OS user.
 # 3. pyspark 3.5.6 (PyPI), whose spark-submit the launcher tests run the job jar with; cfn-lint (PyPI)
 #    for the CloudFormation template in glue-jobs/.
-# 4. mvn verify: builds every module and the shaded job jar, runs the unit, end-to-end and crash
+# 4. The stream services: redis-server (Debian package), kinesalite and dynalite (npm, pinned, into
+#    the git-ignored .services/node_modules); the stream tests start them on free ports.
+# 5. mvn verify: builds every module and the shaded job jar, runs the unit, end-to-end and crash
 #    tests (tests/), which start what they need themselves.
 # 5. The Airflow tests (tests/airflow/run.sh): Airflow 3 in its own virtualenv, the DAGs of
 #    airflow-dags/ run for real with the job jar step 4 built.
@@ -46,6 +48,27 @@ if ! command -v cfn-lint >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check "cfn-lint==1.51.0"
 fi
 # ---- end glue-jobs
+# ---- stream services (ingest-stream tests and demo --stream) ----
+if ! command -v redis-server >/dev/null 2>&1; then
+  step "installing redis-server (apt)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  step "installing Node.js and npm (apt) for the Kinesis and DynamoDB emulators"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+stream_emulators=(kinesalite@3.3.3 dynalite@4.0.0)
+for pkg in "${stream_emulators[@]}"; do
+  if [[ "$(node -p "require('./.services/node_modules/${pkg%@*}/package.json').version" 2>/dev/null)" != "${pkg#*@}" ]]; then
+    step "installing ${stream_emulators[*]} (npm) into .services/"
+    mkdir -p .services
+    npm install --prefix .services --no-audit --no-fund --silent "${stream_emulators[@]}"
+    break
+  fi
+done
+# ---- end stream services ----
 
 step "mvn verify"
 mvn -B -ntp verify "$@"

@@ -182,14 +182,34 @@ final class CommonOptions {
     }
 
     static CleanseConfig cleanseConfig(Options o) {
-        MetricCatalog catalog = metricCatalog("cleanse", o);
+        MetricCatalog catalog = catalog("cleanse", o);
+        CleanseLimits limits = limits("cleanse", o);
         try {
-            CleanseLimits limits = new CleanseLimits(
-                    o.integer("max-record-bytes"), o.duration("max-future-skew"), o.duration("max-lateness"));
             return new CleanseConfig(
                     lakeRoot(o), o.instant("from"), o.instant("to"), o.duration("lookback"), catalog, limits);
         } catch (IllegalArgumentException e) {
             throw new UsageException("cleanse: " + e.getMessage(), e);
+        }
+    }
+
+    /** The --metrics-catalog file, or the built-in catalog. */
+    static MetricCatalog catalog(String command, Options o) {
+        try {
+            return o.optional("metrics-catalog")
+                    .map(f -> MetricCatalog.load(Path.of(f)))
+                    .orElseGet(MetricCatalog::defaults);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The validation limits (--max-record-bytes, --max-future-skew, --max-lateness). */
+    static CleanseLimits limits(String command, Options o) {
+        try {
+            return new CleanseLimits(
+                    o.integer("max-record-bytes"), o.duration("max-future-skew"), o.duration("max-lateness"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": " + e.getMessage(), e);
         }
     }
 

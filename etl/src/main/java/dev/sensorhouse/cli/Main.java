@@ -25,7 +25,14 @@ public final class Main {
             new StatusCommand(),
             new DemoCommand(),
             // ---- glue-jobs: the lake's tables in the metastore (Athena, Redshift Spectrum)
-            new RegisterCatalogCommand());
+            new RegisterCatalogCommand(),
+            // ---- stream ----
+            new IngestStreamCommand(),
+            new LiveCommand(),
+            new AlertsCommand(),
+            new ReconcileCommand()
+            // ---- end stream ----
+            );
 
     private static final String ABOUT =
             "Sensorhouse: IoT sensor data from a raw JSON zone to cleansed and aggregated Delta tables.";

@@ -15,7 +15,8 @@ public final class BenchMain {
             new BenchCommand(),
             new DimensionsBenchCommand(),
             new WarehouseBenchCommand(),
-            new MaintenanceBenchCommand());
+            new MaintenanceBenchCommand(),
+            new StreamBenchCommand());
 
     private BenchMain() {}
 

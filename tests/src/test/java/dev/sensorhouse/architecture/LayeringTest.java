@@ -40,6 +40,10 @@ class LayeringTest {
             Map.entry("warehouse", Set.of()),
             Map.entry("maintain", Set.of()),
             Map.entry("metastore", Set.of()),
+            // ---- stream ----
+            Map.entry("speed", Set.of("warehouse")),
+            Map.entry("stream", Set.of("cleanse", "speed", "warehouse")),
+            // ---- end stream ----
             Map.entry("cli", Set.of("*")));
 
     private static final Pattern PACKAGE =
