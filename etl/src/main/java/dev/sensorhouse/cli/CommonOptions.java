@@ -182,24 +182,13 @@ final class CommonOptions {
     }
 
     static CleanseConfig cleanseConfig(Options o) {
-        MetricCatalog catalog = catalog("cleanse", o);
+        MetricCatalog catalog = metricCatalog("cleanse", o);
         CleanseLimits limits = limits("cleanse", o);
         try {
             return new CleanseConfig(
                     lakeRoot(o), o.instant("from"), o.instant("to"), o.duration("lookback"), catalog, limits);
         } catch (IllegalArgumentException e) {
             throw new UsageException("cleanse: " + e.getMessage(), e);
-        }
-    }
-
-    /** The --metrics-catalog file, or the built-in catalog. */
-    static MetricCatalog catalog(String command, Options o) {
-        try {
-            return o.optional("metrics-catalog")
-                    .map(f -> MetricCatalog.load(Path.of(f)))
-                    .orElseGet(MetricCatalog::defaults);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(command + ": " + e.getMessage(), e);
         }
     }
 

@@ -104,7 +104,7 @@ final class IngestStreamCommand implements Command {
 
     static IngestStreamConfig config(Options o) {
         String lake = CommonOptions.lakeRoot(o);
-        var catalog = CommonOptions.catalog("ingest-stream", o);
+        var catalog = CommonOptions.metricCatalog("ingest-stream", o);
         var limits = CommonOptions.limits("ingest-stream", o);
         try {
             String app = o.string("checkpoint-app");
