@@ -8,6 +8,7 @@ import dev.sensorhouse.dimensions.NullRule;
 import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.zones.Lake;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,11 @@ import java.util.List;
 final class CommonOptions {
     private CommonOptions() {}
 
-    static final Option LAKE = Option.value("lake", "DIR|s3a://BUCKET/PREFIX", "./lake", "lake root");
+    static final Option LAKE = Option.value(
+            "lake",
+            "DIR|s3://BUCKET/PREFIX",
+            "./lake",
+            "lake root: a folder, or s3://BUCKET/PREFIX (s3a:// alike; credentials from the AWS default chain)");
     static final Option FROM = Option.value(
             "from",
             "ISO",
@@ -80,7 +85,15 @@ final class CommonOptions {
             "keep",
             "an explicit NULL in a later CDC image keeps the previous value (keep) or clears it (clear)");
 
-    static final List<Option> DIMENSIONS = List.of(LAKE, METADATA, CDC, CDC_NULLS, LOCK_WAIT);
+    static final Option REGISTRY_FROM = Option.value(
+            "from",
+            "ISO",
+            null,
+            "re-read the registry files of a window: CDC files of the arrival hours, snapshots of the dates (00:00 UTC) in [from, to); with --to. Default: the files no successful run has read");
+    static final Option REGISTRY_TO = Option.value("to", "ISO", null, "window end (exclusive); with --from");
+
+    static final List<Option> DIMENSIONS =
+            List.of(LAKE, METADATA, CDC, CDC_NULLS, REGISTRY_FROM, REGISTRY_TO, LOCK_WAIT);
 
     static final Option RUN_METADATA = Option.value(
             "metadata",
@@ -94,7 +107,7 @@ final class CommonOptions {
             "warehouse",
             "URL|FILE",
             null,
-            "jdbc:redshift://HOST:PORT/DB, jdbc:postgresql://HOST:PORT/DB, jdbc:duckdb:FILE or a DuckDB file (default: LAKE/warehouse.duckdb)");
+            "jdbc:redshift://HOST:PORT/DB, jdbc:postgresql://HOST:PORT/DB, jdbc:duckdb:FILE or a DuckDB file (default: LAKE/warehouse.duckdb for a folder lake; required for an S3 lake, where a DuckDB file cannot live)");
     static final Option DIALECT = Option.value(
             "dialect",
             "NAME",
@@ -132,21 +145,24 @@ final class CommonOptions {
         java.util.Optional<String> metadata = o.optional("metadata");
         java.util.Optional<String> cdc = o.optional("cdc");
         if (defaults && metadata.isEmpty() && cdc.isEmpty()) {
-            metadata = java.util.Optional.of(lake + "/" + REGISTRY_SNAPSHOTS)
-                    .filter(d -> !d.contains("://") ? Files.isDirectory(Path.of(d)) : true);
-            cdc = java.util.Optional.of(lake + "/" + REGISTRY_CDC)
-                    .filter(d -> !d.contains("://") ? Files.isDirectory(Path.of(d)) : true);
+            metadata = java.util.Optional.of(lake + "/" + REGISTRY_SNAPSHOTS).filter(CommonOptions::isDirectory);
+            cdc = java.util.Optional.of(lake + "/" + REGISTRY_CDC).filter(CommonOptions::isDirectory);
             if (metadata.isEmpty() && cdc.isEmpty()) {
                 return java.util.Optional.empty();
             }
         }
         try {
             for (java.util.Optional<String> dir : List.of(metadata, cdc)) {
-                if (dir.isPresent() && !dir.get().contains("://") && !Files.isDirectory(Path.of(dir.get()))) {
+                if (dir.isPresent() && !isDirectory(dir.get())) {
                     throw new IllegalArgumentException(dir.get() + " is not a directory");
                 }
             }
-            return java.util.Optional.of(new DimensionsConfig(lake, metadata, cdc, NullRule.of(o.string("cdc-nulls"))));
+            NullRule nulls = NullRule.of(o.string("cdc-nulls"));
+            // run takes --from/--to as the cleanse's arrival window; only the dimensions command windows its files
+            return java.util.Optional.of(
+                    defaults
+                            ? new DimensionsConfig(lake, metadata, cdc, nulls)
+                            : new DimensionsConfig(lake, metadata, cdc, nulls, o.instant("from"), o.instant("to")));
         } catch (IllegalArgumentException e) {
             throw new UsageException("dimensions: " + e.getMessage(), e);
         }
@@ -166,22 +182,88 @@ final class CommonOptions {
     }
 
     static CleanseConfig cleanseConfig(Options o) {
-        MetricCatalog catalog;
+        MetricCatalog catalog = metricCatalog("cleanse", o);
+        CleanseLimits limits = limits("cleanse", o);
         try {
-            catalog = o.optional("metrics-catalog")
-                    .map(f -> MetricCatalog.load(Path.of(f)))
-                    .orElseGet(MetricCatalog::defaults);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("cleanse: " + e.getMessage(), e);
-        }
-        try {
-            CleanseLimits limits = new CleanseLimits(
-                    o.integer("max-record-bytes"), o.duration("max-future-skew"), o.duration("max-lateness"));
             return new CleanseConfig(
                     lakeRoot(o), o.instant("from"), o.instant("to"), o.duration("lookback"), catalog, limits);
         } catch (IllegalArgumentException e) {
             throw new UsageException("cleanse: " + e.getMessage(), e);
         }
+    }
+
+    /** The validation limits (--max-record-bytes, --max-future-skew, --max-lateness). */
+    static CleanseLimits limits(String command, Options o) {
+        try {
+            return new CleanseLimits(
+                    o.integer("max-record-bytes"), o.duration("max-future-skew"), o.duration("max-lateness"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The {@code --metrics-catalog} file (a local path, or a URI such as {@code s3://bucket/catalog.json}
+     * read through Hadoop), or the built-in catalog; a usage error names the file and the fault.
+     */
+    static MetricCatalog metricCatalog(String command, Options o) {
+        java.util.Optional<String> file = o.optional("metrics-catalog");
+        if (file.isEmpty()) {
+            return MetricCatalog.defaults();
+        }
+        try {
+            if (!hasScheme(file.get())) {
+                return MetricCatalog.load(Path.of(file.get()));
+            }
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.get());
+            try (java.io.InputStream in =
+                    path.getFileSystem(SparkSessions.hadoopConfiguration()).open(path)) {
+                return MetricCatalog.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), file.get());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(
+                        "--metrics-catalog " + file.get() + " cannot be read: " + e.getMessage(), e);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code location} is a URI with a scheme ({@code s3://…}, {@code s3a://…}) rather than a local path. */
+    static boolean hasScheme(String location) {
+        return location.contains("://");
+    }
+
+    /**
+     * Whether {@code location} is an existing folder: a local one, or a prefix with objects below it on S3
+     * (through Hadoop, configured as the jobs are).
+     */
+    static boolean isDirectory(String location) {
+        if (!hasScheme(location)) {
+            return Files.isDirectory(Path.of(location));
+        }
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+        try {
+            return path.getFileSystem(SparkSessions.hadoopConfiguration())
+                    .getFileStatus(path)
+                    .isDirectory();
+        } catch (java.io.FileNotFoundException e) {
+            return false;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot look up " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The lake of a command that makes a scratch lake of its own (demo, benchmarks): a local folder only;
+     * an S3 root is a usage error.
+     */
+    static Path scratchLake(String command, Options o) {
+        String root = lakeRoot(o);
+        if (hasScheme(root)) {
+            throw new UsageException(
+                    command + ": --lake must be a local folder (it makes a scratch lake), got " + root);
+        }
+        return Path.of(root);
     }
 
     /**
@@ -201,7 +283,7 @@ final class CommonOptions {
     /** Checks that an existing local lake can be read; remote lakes are checked by the job itself. */
     static String existingLake(String command, Options o) {
         String root = lakeRoot(o);
-        if (!root.contains("://")) {
+        if (!hasScheme(root)) {
             Path p = Path.of(root);
             if (!Files.isDirectory(p)) {
                 throw new UsageException(

@@ -39,13 +39,22 @@ final class DemoCommand implements Command {
                 Option.value("lake", "DIR", "./lake", "demo lake folder (replaced if an earlier demo made it)"),
                 Option.value("devices", "N", "200", "number of devices"),
                 Option.value("interval", "DURATION", "60s", "time between two readings of a device"),
-                Option.value("seed", "N", "42", "random seed"));
+                Option.value("seed", "N", "42", "random seed"),
+                // ---- stream demo ----
+                Option.flag(
+                        "stream",
+                        "instead: stream a few minutes of simulated vehicles through local Kinesis and Redis emulation (ingest-stream)")
+                // ---- end stream demo ----
+                );
     }
 
     @Override
     public int run(Options o) throws Exception {
-        Path lake = Path.of(CommonOptions.lakeRoot(o));
+        Path lake = CommonOptions.scratchLake(name(), o);
         ScratchLake.fresh(lake, name());
+        if (o.flag("stream")) {
+            return StreamDemo.run(lake, o.longValue("seed"));
+        }
         Lake tables = Lake.at(SparkSessions.getOrCreate("sensorhouse-demo"), lake.toString());
         SimulateConfig sim = new SimulateConfig(
                 lake.toString(),

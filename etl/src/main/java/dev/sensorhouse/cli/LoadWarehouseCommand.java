@@ -50,12 +50,13 @@ final class LoadWarehouseCommand implements Command {
     static WarehouseConfig config(Options o) {
         String lake = CommonOptions.lakeRoot(o);
         try {
-            MetricCatalog catalog = o.optional("metrics-catalog")
-                    .map(f -> MetricCatalog.load(Path.of(f)))
-                    .orElseGet(MetricCatalog::defaults);
+            MetricCatalog catalog = CommonOptions.metricCatalog("load-warehouse", o);
             String url = o.optional("warehouse").orElseGet(() -> {
-                if (lake.contains("://")) {
-                    throw new IllegalArgumentException("--warehouse is required when the lake is not a local folder");
+                if (CommonOptions.hasScheme(lake)) {
+                    throw new IllegalArgumentException(
+                            "--warehouse is required when the lake is not a local folder (the default DuckDB file LAKE/warehouse.duckdb cannot live on "
+                                    + lake.substring(0, lake.indexOf("://") + 3)
+                                    + "): give a JDBC URL or a local DuckDB file");
                 }
                 return Path.of(lake, "warehouse.duckdb").toString();
             });

@@ -20,9 +20,19 @@ public final class Main {
             new DimensionsCommand(),
             new RollupCommand(),
             new LoadWarehouseCommand(),
+            new MaintainCommand(),
             new RunCommand(),
             new StatusCommand(),
-            new DemoCommand());
+            new DemoCommand(),
+            // ---- glue-jobs: the lake's tables in the metastore (Athena, Redshift Spectrum)
+            new RegisterCatalogCommand(),
+            // ---- stream ----
+            new IngestStreamCommand(),
+            new LiveCommand(),
+            new AlertsCommand(),
+            new ReconcileCommand()
+            // ---- end stream ----
+            );
 
     private static final String ABOUT =
             "Sensorhouse: IoT sensor data from a raw JSON zone to cleansed and aggregated Delta tables.";
@@ -30,7 +40,16 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        exit(run(args));
+        int code = run(args);
+        // ---- AWS Glue: a Glue job run ends by returning or throwing, never by System.exit (GlueRun).
+        if (GlueRun.isGlue(args)) {
+            System.out.flush();
+            System.err.flush();
+            GlueRun.finish(args, code);
+            return;
+        }
+        // ---- end AWS Glue
+        exit(code);
     }
 
     /** Flushes the output and exits the JVM with {@code code}. */

@@ -46,7 +46,26 @@ public final class Options {
             "redshift-tmp-dir",
             "user-jars-first",
             "additional-python-modules",
-            "python-modules-installer-option");
+            "python-modules-installer-option",
+            // ---- further Glue job parameters (Glue's "job parameters" reference; GlueArgumentsTest)
+            "extra-py-files",
+            "extra-files",
+            "enable-continuous-log-filter",
+            "continuous-log-logGroup",
+            "continuous-log-logStreamPrefix",
+            "continuous-log-conversionPattern",
+            "enable-s3-parquet-optimized-committer",
+            "enable-rename-algorithm-v2",
+            "enable-lakeformation-fine-grained-access",
+            "auto-scale-within-microbatch",
+            "executor-cores",
+            "customer-driver-env-vars",
+            "customer-executor-env-vars",
+            "write-shuffle-files-to-s3",
+            "write-shuffle-spills-to-s3",
+            "disable-proxy-v2",
+            "debug",
+            "mode");
 
     private final String command;
     private final Map<String, String> values;

@@ -39,7 +39,8 @@ import org.apache.spark.storage.StorageLevel;
  * and DynamoDB-stream CDC files, and re-keys the facts whose versions changed.
  *
  * <ol>
- *   <li>Select the input files no successful run has read (their paths are in {@code input_files}).
+ *   <li>Select the input files no successful run has read (their paths are in {@code input_files}),
+ *       or, with {@code --from/--to}, the files whose instant is in that window ({@link #files}).
  *   <li>Read and parse every record; bad ones become {@code quarantine/events} rows (one commit,
  *       replacing earlier rows of the same files). CSV headers are checked first: a snapshot missing
  *       a required column fails the run, naming it.
@@ -73,8 +74,25 @@ public final class DimensionsJob extends AuditedJob<DimensionsJob.Selection, Dim
         this.config = config;
     }
 
-    /** The registry files no successful run has read, and those read before (for late snapshots). */
+    /** The registry files the run reads, and the other files read before (for late snapshots). */
     record Selection(List<RegistryFile> pending, List<RegistryFile> applied) {}
+
+    /**
+     * Incremental: the listed files no successful run has read ({@code done}). Window: the listed files
+     * whose instant is in [from, to), read before or not; re-reading a file stores nothing new, since
+     * its changes are already in the change log. {@code applied} is every other file read before.
+     */
+    static Selection files(List<RegistryFile> listed, Set<String> done, DimensionsConfig config) {
+        java.util.function.Predicate<RegistryFile> read = config.incremental()
+                ? f -> !done.contains(f.path())
+                : f -> !f.effectiveAt().isBefore(config.from().get())
+                        && f.effectiveAt().isBefore(config.to().get());
+        List<RegistryFile> pending = listed.stream().filter(read).sorted().toList();
+        List<RegistryFile> applied = listed.stream()
+                .filter(f -> done.contains(f.path()) && !pending.contains(f))
+                .toList();
+        return new Selection(pending, applied);
+    }
 
     @Override
     protected Selection select(List<JobRun> history) {
@@ -86,9 +104,7 @@ public final class DimensionsJob extends AuditedJob<DimensionsJob.Selection, Dim
                         listed.addAll(RegistryFile.snapshots(lake.hadoopConf(), lake.root(), Lake.normalize(dir))));
         config.cdc()
                 .ifPresent(dir -> listed.addAll(RegistryFile.cdc(lake.hadoopConf(), lake.root(), Lake.normalize(dir))));
-        return new Selection(
-                listed.stream().filter(f -> !done.contains(f.path())).sorted().toList(),
-                listed.stream().filter(f -> done.contains(f.path())).toList());
+        return files(listed, done, config);
     }
 
     @Override
@@ -101,8 +117,12 @@ public final class DimensionsJob extends AuditedJob<DimensionsJob.Selection, Dim
 
     @Override
     protected String describe(Selection selection) {
-        return selection.pending().size() + " new registry files ("
-                + selection.applied().size() + " read before)";
+        return selection.pending().size() + " registry files "
+                + (config.incremental()
+                        ? "not read before"
+                        : "of window " + config.from().get() + " .. "
+                                + config.to().get())
+                + " (" + selection.applied().size() + " read before)";
     }
 
     @Override
@@ -128,9 +148,9 @@ public final class DimensionsJob extends AuditedJob<DimensionsJob.Selection, Dim
                 selection.pending().stream().map(RegistryFile::effectiveAt).toList();
         Optional<Instant> newest = times.stream().max(Comparator.naturalOrder());
         return new RunScope(
-                RunScope.INCREMENTAL,
-                times.stream().min(Comparator.naturalOrder()),
-                newest,
+                config.incremental() ? RunScope.INCREMENTAL : RunScope.WINDOW,
+                config.incremental() ? times.stream().min(Comparator.naturalOrder()) : config.from(),
+                config.incremental() ? newest : config.to(),
                 newest,
                 selection.pending().stream().map(RegistryFile::path).toList());
     }

@@ -1,16 +1,18 @@
 package dev.sensorhouse.simulate;
 
+import dev.sensorhouse.runtime.SparkSessions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@link LakeOutput} through Hadoop's {@code FileSystem} ({@code s3a://}, {@code hdfs://}, ...). Only
- * loaded for such roots, so local runs do not need Hadoop on the classpath. Checksummed file systems
+ * {@link LakeOutput} through Hadoop's {@code FileSystem} ({@code s3a://}, {@code s3://}, {@code hdfs://},
+ * ...), configured as the jobs' SparkSession would be ({@link SparkSessions#hadoopConfiguration()}:
+ * {@code core-site.xml}, {@code spark.hadoop.*} settings, {@code s3://} served by S3A). Only loaded for
+ * such roots, so local runs do not need Hadoop on the classpath. Checksummed file systems
  * are unwrapped to their raw file system so no {@code .crc} side files appear in the raw zone.
  */
 final class HadoopLakeOutput implements LakeOutput {
@@ -20,7 +22,7 @@ final class HadoopLakeOutput implements LakeOutput {
 
     HadoopLakeOutput(String lake) throws IOException {
         root = new Path(lake);
-        opened = FileSystem.newInstance(URI.create(lake), new Configuration());
+        opened = FileSystem.newInstance(URI.create(lake), SparkSessions.hadoopConfiguration());
         fs = opened instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : opened;
     }
 

@@ -11,9 +11,9 @@ import java.net.URI;
  * (Spark, Hadoop and the cleanse job skip such names) and are renamed into place when complete.
  *
  * <p>A root without a scheme or with {@code file:} is a local folder written with {@code java.nio}
- * (no Hadoop needed, no {@code .crc} side files). Any other scheme ({@code s3a://}, {@code hdfs://})
- * goes through Hadoop's {@code FileSystem} with a default {@code Configuration}, which reads
- * {@code core-site.xml} and {@code fs.s3a.*} settings from the classpath as usual. On S3 the rename
+ * (no Hadoop needed, no {@code .crc} side files). Any other scheme ({@code s3a://}, {@code s3://},
+ * {@code hdfs://}) goes through Hadoop's {@code FileSystem} configured as the jobs' SparkSession is
+ * ({@code core-site.xml} and the {@code spark.hadoop.fs.s3a.*} settings given to Spark). On S3 the rename
  * is a server-side copy; that is still atomic for readers because each object appears whole.
  */
 public interface LakeOutput extends Closeable {

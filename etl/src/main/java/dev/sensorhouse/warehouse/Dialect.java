@@ -8,6 +8,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampType;
 
 /**
  * The one SQL renderer per warehouse dialect: DDL of the {@link StarSchema}, the staging tables, the
@@ -216,6 +232,117 @@ public enum Dialect {
     public String columnsQuery() {
         return "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position";
     }
+
+    // ---- Redshift Spectrum over the lake's symlink manifests (register-catalog)
+
+    /**
+     * {@code CREATE EXTERNAL SCHEMA} of Redshift Spectrum over a Glue Data Catalog database of its own
+     * (created if missing): Spectrum's external tables are Hive tables over the manifests, so they must not
+     * share a database with the lake's Delta tables of the same names.
+     */
+    public String createExternalSchema(String schema, String catalogDatabase, String iamRole) {
+        requireSpectrum();
+        return "CREATE EXTERNAL SCHEMA IF NOT EXISTS " + identifier(schema) + "\nFROM DATA CATALOG DATABASE "
+                + literal(identifier(catalogDatabase)) + "\nIAM_ROLE " + literal(iamRole)
+                + "\nCREATE EXTERNAL DATABASE IF NOT EXISTS";
+    }
+
+    /**
+     * Drops and creates the external table over a Delta table's symlink manifests ({@code
+     * manifests}, the table's {@code _symlink_format_manifest/} folder): its columns but the partition
+     * columns, which are {@code PARTITIONED BY}.
+     */
+    public List<String> createExternalTable(
+            String schema, String table, StructType columns, List<String> partitionColumns, String manifests) {
+        requireSpectrum();
+        String name = identifier(schema) + "." + identifier(table);
+        List<String> data = new ArrayList<>();
+        List<String> partitions = new ArrayList<>();
+        for (StructField f : columns.fields()) {
+            String column = "  " + identifier(f.name()) + " " + spectrumType(f.dataType());
+            (partitionColumns.contains(f.name()) ? partitions : data).add(column);
+        }
+        return List.of(
+                "DROP TABLE IF EXISTS " + name,
+                "CREATE EXTERNAL TABLE " + name + " (\n" + String.join(",\n", data) + "\n)"
+                        + (partitions.isEmpty()
+                                ? ""
+                                : "\nPARTITIONED BY ("
+                                        + String.join(", ", partitions).replace("  ", "") + ")")
+                        + "\nROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'"
+                        + "\nSTORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'"
+                        + "\nOUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'"
+                        + "\nLOCATION " + literal(s3(manifests)));
+    }
+
+    /** Adds one partition's manifest folder (e.g. {@code event_date=2026-01-01}) to an external table. */
+    public String addExternalPartition(
+            String schema, String table, java.util.Map<String, String> values, String manifestFolder) {
+        requireSpectrum();
+        String spec = values.entrySet().stream()
+                .map(e -> identifier(e.getKey()) + " = " + literal(e.getValue()))
+                .collect(Collectors.joining(", "));
+        return "ALTER TABLE " + identifier(schema) + "." + identifier(table) + " ADD IF NOT EXISTS PARTITION (" + spec
+                + ") LOCATION " + literal(s3(manifestFolder));
+    }
+
+    /** The Spectrum type of a lake column's Spark type. */
+    static String spectrumType(DataType t) {
+        if (t instanceof StringType) {
+            return "VARCHAR(65535)";
+        } else if (t instanceof LongType) {
+            return "BIGINT";
+        } else if (t instanceof IntegerType) {
+            return "INTEGER";
+        } else if (t instanceof ShortType || t instanceof ByteType) {
+            return "SMALLINT";
+        } else if (t instanceof DoubleType) {
+            return "DOUBLE PRECISION";
+        } else if (t instanceof FloatType) {
+            return "REAL";
+        } else if (t instanceof BooleanType) {
+            return "BOOLEAN";
+        } else if (t instanceof DateType) {
+            return "DATE";
+        } else if (t instanceof TimestampType) {
+            return "TIMESTAMP";
+        } else if (t instanceof DecimalType d) {
+            return "DECIMAL(" + d.precision() + "," + d.scale() + ")";
+        } else if (t instanceof ArrayType a) {
+            return "ARRAY<" + spectrumType(a.elementType()) + ">";
+        } else if (t instanceof MapType m) {
+            return "MAP<" + spectrumType(m.keyType()) + "," + spectrumType(m.valueType()) + ">";
+        } else if (t instanceof StructType st) {
+            return java.util.Arrays.stream(st.fields())
+                    .map(f -> identifier(f.name()) + ":" + spectrumType(f.dataType()))
+                    .collect(Collectors.joining(",", "STRUCT<", ">"));
+        }
+        throw new IllegalArgumentException("no Redshift Spectrum type for " + t.sql());
+    }
+
+    private void requireSpectrum() {
+        if (this != REDSHIFT) {
+            throw new UnsupportedOperationException("Redshift Spectrum is Redshift's; not " + label());
+        }
+    }
+
+    private static String identifier(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]{0,126}")) {
+            throw new IllegalArgumentException("'" + name + "' is not a lower-case SQL identifier");
+        }
+        return name;
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    /** Redshift reads {@code s3://} locations; the lake may be named {@code s3a://}. */
+    private static String s3(String location) {
+        return location.replaceFirst("^s3a://", "s3://");
+    }
+
+    // ---- end Redshift Spectrum
 
     /**
      * Redshift's encoding for a column: RAW for sort key columns (compressing them hurts range-restricted

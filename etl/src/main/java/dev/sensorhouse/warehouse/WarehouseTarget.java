@@ -61,6 +61,7 @@ public record WarehouseTarget(String url, Dialect dialect, Optional<String> user
                 : "jdbc:duckdb:" + Path.of(urlOrPath).toAbsolutePath().normalize();
         Dialect d = dialect.map(Dialect::of).orElseGet(() -> implied(url));
         if (d == Dialect.DUCKDB) {
+            requireDuckDbDriver(url);
             return new WarehouseTarget(url, d, Optional.empty(), Optional.empty());
         }
         Optional<String> user = urlParameter(url, "user").or(() -> Optional.ofNullable(env.get(USER_ENV)));
@@ -141,6 +142,21 @@ public record WarehouseTarget(String url, Dialect dialect, Optional<String> user
             }
         });
         return DriverManager.getConnection(url, p);
+    }
+
+    /**
+     * The Glue jar leaves DuckDB out (a DuckDB file in a Glue job is lost when the job ends, and its
+     * native libraries are large): a DuckDB target there is a usage error naming the alternatives.
+     */
+    private static void requireDuckDbDriver(String url) {
+        try {
+            Class.forName("org.duckdb.DuckDBDriver", false, WarehouseTarget.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("--warehouse " + url
+                    + ": this jar has no DuckDB driver (sensorhouse-glue.jar leaves it out: a DuckDB file in a Glue job"
+                    + " is lost when the job ends); give a jdbc:redshift:// or jdbc:postgresql:// URL, or run"
+                    + " sensorhouse.jar");
+        }
     }
 
     /** The URL with nothing secret in it (it never holds a password). */

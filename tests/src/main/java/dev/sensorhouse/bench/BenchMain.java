@@ -11,8 +11,12 @@ import java.util.List;
  */
 public final class BenchMain {
     /** The benchmark commands, in the order {@code --help} lists them. */
-    public static final List<Command> COMMANDS =
-            List.of(new BenchCommand(), new DimensionsBenchCommand(), new WarehouseBenchCommand());
+    public static final List<Command> COMMANDS = List.of(
+            new BenchCommand(),
+            new DimensionsBenchCommand(),
+            new WarehouseBenchCommand(),
+            new MaintenanceBenchCommand(),
+            new StreamBenchCommand());
 
     private BenchMain() {}
 

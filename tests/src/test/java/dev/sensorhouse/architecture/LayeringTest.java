@@ -38,6 +38,12 @@ class LayeringTest {
             Map.entry("cleanse", Set.of("dimensions")),
             Map.entry("rollup", Set.of("dimensions")),
             Map.entry("warehouse", Set.of()),
+            Map.entry("maintain", Set.of()),
+            Map.entry("metastore", Set.of()),
+            // ---- stream ----
+            Map.entry("speed", Set.of("warehouse")),
+            Map.entry("stream", Set.of("cleanse", "speed", "warehouse")),
+            // ---- end stream ----
             Map.entry("cli", Set.of("*")));
 
     private static final Pattern PACKAGE =

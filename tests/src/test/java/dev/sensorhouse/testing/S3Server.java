@@ -58,6 +58,7 @@ public final class S3Server {
 
     private static final String IDENTITY = "sensorhouse-test";
     private static final String CREDENTIAL = "sensorhouse-test-secret";
+    private static final String REGION = "us-east-1";
     private static final Pattern BUCKET_PREFIX = Pattern.compile("[a-z0-9][a-z0-9-]{1,40}");
     private static final int LOG_TAIL_LINES = 40;
 
@@ -123,11 +124,46 @@ public final class S3Server {
     /** Sets the {@code fs.s3a.*} options that point s3a at this server. */
     public void configure(Configuration conf) {
         conf.set("fs.s3a.endpoint", endpoint);
+        conf.set("fs.s3a.endpoint.region", REGION);
         conf.set("fs.s3a.path.style.access", "true");
         conf.set("fs.s3a.connection.ssl.enabled", "false");
         conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
         conf.set("fs.s3a.access.key", IDENTITY);
         conf.set("fs.s3a.secret.key", CREDENTIAL);
+    }
+
+    /**
+     * What a Sensorhouse process needs to use this server as a user would give it: the endpoint settings
+     * as Spark settings ({@code spark.hadoop.fs.s3a.*}, what {@code SENSORHOUSE_SPARK_CONF} or
+     * {@code --conf} carry; no credentials among them).
+     */
+    public Map<String, String> sparkSettings() {
+        return Map.of(
+                "spark.hadoop.fs.s3a.endpoint",
+                endpoint,
+                "spark.hadoop.fs.s3a.endpoint.region",
+                REGION,
+                "spark.hadoop.fs.s3a.path.style.access",
+                "true",
+                "spark.hadoop.fs.s3a.connection.ssl.enabled",
+                "false");
+    }
+
+    /**
+     * The server's identity as the AWS SDK's default credential chain reads it from the environment
+     * ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}), with the region, and with the
+     * instance metadata service off so that nothing looks beyond this machine; a null value removes
+     * a variable the caller's environment may set (a profile, a session token).
+     */
+    public Map<String, String> credentialEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("AWS_ACCESS_KEY_ID", IDENTITY);
+        env.put("AWS_SECRET_ACCESS_KEY", CREDENTIAL);
+        env.put("AWS_REGION", REGION);
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("AWS_SESSION_TOKEN", null);
+        env.put("AWS_PROFILE", null);
+        return env;
     }
 
     /** {@link #configure(Configuration)} on the session's Hadoop configuration. */

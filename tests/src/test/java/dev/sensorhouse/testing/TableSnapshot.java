@@ -29,6 +29,19 @@ public record TableSnapshot(String name, List<String> columns, List<String> rows
                 spark.read().format("delta").load(lake.resolve(relativePath).toString()));
     }
 
+    /** Snapshot of the Delta table at {@code root/relativePath}, where {@code root} may be any lake root URI. */
+    public static TableSnapshot ofTable(SparkSession spark, String root, String relativePath) {
+        return of(relativePath, spark.read().format("delta").load(root + "/" + relativePath));
+    }
+
+    /** The same snapshot with every row's text passed through {@code rewrite} (and sorted again). */
+    public TableSnapshot map(java.util.function.UnaryOperator<String> rewrite) {
+        List<String> out = new ArrayList<>(rows.size());
+        rows.forEach(r -> out.add(rewrite.apply(r)));
+        out.sort(null);
+        return new TableSnapshot(name, columns, List.copyOf(out));
+    }
+
     public static TableSnapshot of(String name, Dataset<Row> data) {
         List<String> columns = Arrays.asList(data.columns());
         List<String> rows = new ArrayList<>();

@@ -51,6 +51,27 @@ class WriterLockTest {
 
         assertThat(next.lease()).as("a lock whose holder is gone is taken over").isNotNull();
         next.lease().release();
+        deadLease.release();
+    }
+
+    @Test
+    void anS3LockCreatedByARequestWhoseRetryWasRefusedIsStillOurs() throws Exception {
+        LockStore store = s3Store();
+        WriterLock.Holder me = holder("run", ProcessHandle.current().pid(), Instant.now());
+        LockStore.StoreLease first = store.tryAcquire(me).lease();
+        assertThat(first).isNotNull();
+
+        // The same holder again: what a client sees when its create succeeded but the answer was lost
+        // and the retried create is refused.
+        LockStore.Attempt again = store.tryAcquire(me);
+
+        assertThat(again.lease()).as("the lock its own holder created").isNotNull();
+        LockStore.Attempt other =
+                store.tryAcquire(holder("cleanse", ProcessHandle.current().pid(), Instant.now()));
+        assertThat(other.lease()).isNull();
+        assertThat(other.holder().id()).isEqualTo(me.id());
+        again.lease().release();
+        first.release();
     }
 
     @Test

@@ -126,6 +126,36 @@ final class DeltaLog {
         }
     }
 
+    /** Whether the commit file of {@code version} is still in the log (Delta deletes old ones past its log retention). */
+    boolean has(long version) {
+        Path commit = new Path(dir, String.format("%020d.json", version));
+        try {
+            return commit.getFileSystem(conf).exists(commit);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + commit, e);
+        }
+    }
+
+    /**
+     * The partition values (column to value) of each file a commit added with a data change; a
+     * compaction's files (no data change) are not among them. Empty maps for an unpartitioned table.
+     */
+    List<java.util.Map<String, String>> dataAdds(long version) {
+        List<java.util.Map<String, String>> adds = new ArrayList<>();
+        for (JsonNode action : actions(version)) {
+            JsonNode add = action.get("add");
+            if (add != null && add.path("dataChange").asBoolean(true)) {
+                java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+                add.path("partitionValues")
+                        .fields()
+                        .forEachRemaining(
+                                e -> values.put(e.getKey(), e.getValue().asText()));
+                adds.add(values);
+            }
+        }
+        return adds;
+    }
+
     /** The actions of one commit file, one JSON object per line. */
     private List<JsonNode> actions(long version) {
         Path commit = new Path(dir, String.format("%020d.json", version));

@@ -30,7 +30,12 @@ final class LocalLockStore implements LockStore {
             Files.createDirectories(file.getParent());
             channel = FileChannel.open(
                     file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
+                lock = null;
+            }
             if (lock == null) {
                 WriterLock.Holder holder =
                         WriterLock.Holder.fromJson(read(channel)).orElse(null);
@@ -41,12 +46,13 @@ final class LocalLockStore implements LockStore {
             channel.write(ByteBuffer.wrap(me.toJson().getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(true);
             FileChannel held = channel;
+            FileLock taken = lock;
             return Attempt.acquired(new StoreLease() {
                 @Override
                 public void release() {
                     try (held) {
                         held.truncate(0);
-                        lock.release();
+                        taken.release();
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot release the writer lock " + file, e);
                     }
@@ -54,7 +60,7 @@ final class LocalLockStore implements LockStore {
 
                 @Override
                 public boolean lost() {
-                    return !lock.isValid();
+                    return !taken.isValid();
                 }
             });
         } catch (IOException e) {

@@ -49,6 +49,7 @@ final class S3LockStore implements LockStore {
     private static final Logger LOG = LoggerFactory.getLogger(S3LockStore.class);
     private static final int PRECONDITION_FAILED = 412;
     private static final int CONFLICT = 409;
+    private static final int NOT_FOUND = 404;
 
     private final S3Client s3;
     private final String bucket;
@@ -110,6 +111,10 @@ final class S3LockStore implements LockStore {
             return Attempt.heldBy(null); // released between the two requests: the next try creates it
         }
         WriterLock.Holder holder = current.get().holder().orElse(null);
+        if (holder != null && holder.id().equals(me.id())) {
+            // Our create went through and a retry of it was refused: the lock is ours.
+            return Attempt.acquired(new Heartbeat(me, current.get().etag()));
+        }
         if (holder != null && !holder.stale(Instant.now())) {
             return Attempt.heldBy(holder);
         }
@@ -164,7 +169,7 @@ final class S3LockStore implements LockStore {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (e.statusCode() == NOT_FOUND) {
                 return Optional.empty();
             }
             throw new IllegalStateException(
@@ -198,6 +203,17 @@ final class S3LockStore implements LockStore {
                 WriterLock.Holder next = holder.get().beating(Instant.now());
                 Optional<String> written = put(next, etag.get());
                 if (written.isEmpty()) {
+                    // A retry of a write that went through is refused too: the lock is still ours then.
+                    Optional<Stored> current = read();
+                    if (current.isPresent()
+                            && current.get()
+                                    .holder()
+                                    .map(h -> h.id().equals(next.id()))
+                                    .orElse(false)) {
+                        holder.set(current.get().holder().get());
+                        etag.set(current.get().etag());
+                        return;
+                    }
                     lost.set(true);
                     LOG.error("the writer lock s3://{}/{} was taken over by another run", bucket, key);
                 } else {

@@ -182,8 +182,8 @@ public final class WriterLock {
         @Override
         public void close() {
             synchronized (HELD) {
-                if (--depth > 0) {
-                    return;
+                if (depth == 0 || --depth > 0) {
+                    return; // closed before, or still re-entered
                 }
                 HELD.remove(root, this);
             }
