@@ -41,15 +41,4 @@ class BenchSmokeTest extends SparkTestBase {
         assertThat(out).containsPattern("(?m)^late\\s+sensorhouse\\s+incremental rollup");
         assertThat(out).contains("(holds)").doesNotContain("DOES NOT HOLD");
     }
-
-    @Test
-    void smallBenchTimesOneHourlyRun() {
-        String out = bench(
-                "bench", "--small", "--lake", tmp.resolve("lake").toString(), "--devices", "10", "--peers", "false");
-
-        for (String job : new String[] {"dimensions", "cleanse", "rollup"}) {
-            assertThat(out).containsPattern("(?m)^hourly\\s+sensorhouse\\s+" + job + ":");
-        }
-        assertThat(out).contains("hourly run:").contains("(holds)");
-    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sensorhouse.testing.ChildProcess;
 import dev.sensorhouse.testing.Cli;
+import dev.sensorhouse.testing.LakeFiles;
 import dev.sensorhouse.testing.Simulations;
 import dev.sensorhouse.testing.SparkTestBase;
 import dev.sensorhouse.testing.TableSnapshot;
@@ -35,10 +36,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * one SUCCEEDED dimensions run with the same run id.
  *
  * <ol>
- *   <li>Each scenario's lake is simulated (same seed, with the registry), cleansed and rolled up
- *       here before the dimensions exist, so that the dimensions run re-keys facts; then its
- *       dimensions child JVM starts with {@code -Dsensorhouse.failpoint=NAME}. A reference lake gets
- *       the same stages and an uninterrupted dimensions run.
+ *   <li>One lake is simulated (with the registry), cleansed and rolled up here before the
+ *       dimensions exist, so that the dimensions run re-keys facts; each scenario gets a copy, and its
+ *       dimensions child JVM starts with {@code -Dsensorhouse.failpoint=NAME}. A reference copy gets
+ *       an uninterrupted dimensions run.
  *   <li>Each test waits for its child at its failpoint, SIGKILLs it, runs dimensions again and
  *       compares all seven tables with the reference.
  * </ol>
@@ -133,13 +134,20 @@ class DimensionsCrashTest extends SparkTestBase {
         assertThat(succeeded.get(0).count("records_in")).isEqualTo(referenceRun.count("records_in"));
     }
 
-    /** A simulated lake, cleansed and rolled up before any dimension exists (every fact key is -1). */
+    private static Path withFacts;
+
+    /**
+     * A copy of one simulated lake, cleansed and rolled up before any dimension exists (every fact key
+     * is -1); the lake is made once and copied for each scenario and the reference.
+     */
     private static Path lakeWithFacts(String name) {
-        Path lake = shared.resolve(name + "/lake");
-        Simulations.simulate(lake, START, SEED, SIMULATE);
-        Cli.succeed("cleanse", "--lake", lake.toString());
-        Cli.succeed("rollup", "--lake", lake.toString());
-        return lake;
+        if (withFacts == null) {
+            withFacts = shared.resolve("with-facts/lake");
+            Simulations.simulate(withFacts, START, SEED, SIMULATE);
+            Cli.succeed("cleanse", "--lake", withFacts.toString());
+            Cli.succeed("rollup", "--lake", withFacts.toString());
+        }
+        return LakeFiles.copy(withFacts, shared.resolve(name + "/lake"));
     }
 
     private static String cdc(Path lake) {

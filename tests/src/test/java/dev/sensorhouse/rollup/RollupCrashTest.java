@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sensorhouse.testing.ChildProcess;
 import dev.sensorhouse.testing.Cli;
+import dev.sensorhouse.testing.LakeFiles;
 import dev.sensorhouse.testing.Simulations;
 import dev.sensorhouse.testing.SparkTestBase;
 import dev.sensorhouse.testing.TableSnapshot;
@@ -31,9 +32,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * uninterrupted rollup of an identical lake, and one SUCCEEDED rollup run with the same run id.
  *
  * <ol>
- *   <li>Before the tests, each scenario's lake is simulated (same seed) and cleansed here, then its
+ *   <li>Before the tests, one lake is simulated and cleansed here; each scenario gets a copy, whose
  *       rollup child JVM is started with {@code -Dsensorhouse.failpoint=NAME}; both children run at
- *       once. Meanwhile a reference lake is simulated, cleansed and rolled up here.
+ *       once. Meanwhile a reference copy is rolled up here.
  *   <li>Each test waits for its child to reach its failpoint, SIGKILLs it, checks what the kill left,
  *       runs rollup again, and compares with the reference.
  * </ol>
@@ -74,16 +75,16 @@ class RollupCrashTest extends SparkTestBase {
     @BeforeAll
     static void startTheDoomedRollupsAndRollUpAReferenceLake() {
         spark();
+        // One simulated and cleansed lake, copied for each scenario and the reference.
+        Path cleansed = shared.resolve("cleansed/lake");
+        Simulations.simulate(cleansed, START, SEED, SIMULATE);
+        Cli.succeed("cleanse", "--lake", cleansed.toString());
         for (Crash crash : Crash.values()) {
-            Path lake = shared.resolve(crash.name().toLowerCase(Locale.ROOT) + "/lake");
-            Simulations.simulate(lake, START, SEED, SIMULATE);
-            Cli.succeed("cleanse", "--lake", lake.toString());
+            Path lake = LakeFiles.copy(cleansed, shared.resolve(crash.name().toLowerCase(Locale.ROOT) + "/lake"));
             LAKES.put(crash, lake);
             CHILDREN.put(crash, startRollup(crash, lake));
         }
-        Path reference = shared.resolve("reference/lake");
-        Simulations.simulate(reference, START, SEED, SIMULATE);
-        Cli.succeed("cleanse", "--lake", reference.toString());
+        Path reference = LakeFiles.copy(cleansed, shared.resolve("reference/lake"));
         Cli.succeed("rollup", "--lake", reference.toString());
         referenceRun = rollupRuns(reference).get(0);
         referenceHourly = TableSnapshot.ofTable(spark(), reference, HOURLY);
