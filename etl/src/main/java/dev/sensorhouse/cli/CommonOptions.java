@@ -1,10 +1,10 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
-import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.dimensions.DimensionsConfig;
 import dev.sensorhouse.dimensions.NullRule;
+import dev.sensorhouse.events.EventLimits;
 import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.zones.Lake;
@@ -175,7 +175,7 @@ final class CommonOptions {
             throw new UsageException("cleanse: " + e.getMessage(), e);
         }
         try {
-            CleanseLimits limits = new CleanseLimits(
+            EventLimits limits = new EventLimits(
                     o.integer("max-record-bytes"), o.duration("max-future-skew"), o.duration("max-lateness"));
             return new CleanseConfig(
                     lakeRoot(o), o.instant("from"), o.instant("to"), o.duration("lookback"), catalog, limits);

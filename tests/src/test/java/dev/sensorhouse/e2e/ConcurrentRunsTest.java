@@ -44,7 +44,10 @@ class ConcurrentRunsTest extends SparkTestBase {
         env.put("SENSORHOUSE_FAILPOINT", null);
         try (ChildProcess holder = ChildProcess.start(
                 ChildProcess.sensorhouseJava(
-                        scratch, List.of("-Dsensorhouse.failpoint=cleanse.before-run-record"), "cleanse", "--lake",
+                        scratch,
+                        List.of("-Dsensorhouse.failpoint=cleanse.before-run-record"),
+                        "cleanse",
+                        "--lake",
                         lake.toString()),
                 scratch,
                 env)) {
@@ -63,7 +66,9 @@ class ConcurrentRunsTest extends SparkTestBase {
             assertThat(LakeTable.versions(tables.cleansedReadings(), tables.quarantineEvents()))
                     .as("table versions after the refused run")
                     .isEqualTo(versions);
-            assertThat(tables.jobRuns().all()).as("run records after the refused run").hasSize(runs);
+            assertThat(tables.jobRuns().all())
+                    .as("run records after the refused run")
+                    .hasSize(runs);
 
             try (ChildProcess waiter = ChildProcess.start(
                     ChildProcess.sensorhouseJava(

@@ -108,7 +108,9 @@ class RunRecordsTest extends SparkTestBase {
         m.put("status", r.status().name());
         m.put(
                 "watermark",
-                r.job().equals("rollup") ? "(end of a cleanse run)" : r.watermark().map(Instant::toString).orElse(null));
+                r.job().equals("rollup")
+                        ? "(end of a cleanse run)"
+                        : r.watermark().map(Instant::toString).orElse(null));
         m.put("counts", new TreeMap<>(r.counts()));
         m.put("input_files", r.inputFiles());
         m.put("table_versions", new TreeMap<>(r.tableVersions()));

@@ -29,7 +29,8 @@ class WriterLockTest {
 
     @Test
     void aLocalLockHasOneHolderAndNamesItToOthers() throws Exception {
-        LockStore store = LockStore.forRoot(tmp.toString(), new Configuration(false)).orElseThrow();
+        LockStore store =
+                LockStore.forRoot(tmp.toString(), new Configuration(false)).orElseThrow();
         assertOneHolderAtATime(store);
     }
 
@@ -45,7 +46,8 @@ class WriterLockTest {
         LockStore.StoreLease deadLease = store.tryAcquire(dead).lease();
         assertThat(deadLease).isNotNull();
 
-        LockStore.Attempt next = store.tryAcquire(holder("rollup", ProcessHandle.current().pid(), Instant.now()));
+        LockStore.Attempt next =
+                store.tryAcquire(holder("rollup", ProcessHandle.current().pid(), Instant.now()));
 
         assertThat(next.lease()).as("a lock whose holder is gone is taken over").isNotNull();
         next.lease().release();
@@ -55,7 +57,13 @@ class WriterLockTest {
     void anS3LockWithARecentHeartbeatOfAnotherHostIsNotTakenOver() throws Exception {
         LockStore store = s3Store();
         WriterLock.Holder elsewhere = new WriterLock.Holder(
-                UUID.randomUUID().toString(), "cleanse", "another-host", 1, Instant.EPOCH, Instant.now(), Instant.now());
+                UUID.randomUUID().toString(),
+                "cleanse",
+                "another-host",
+                1,
+                Instant.EPOCH,
+                Instant.now(),
+                Instant.now());
         LockStore.StoreLease lease = store.tryAcquire(elsewhere).lease();
         try {
             LockStore.Attempt next =
@@ -75,7 +83,8 @@ class WriterLockTest {
                 UUID.randomUUID().toString(), "cleanse", "another-host", 1, Instant.EPOCH, old, old);
         assertThat(store.tryAcquire(silent).lease()).isNotNull();
 
-        LockStore.Attempt next = store.tryAcquire(holder("rollup", ProcessHandle.current().pid(), Instant.now()));
+        LockStore.Attempt next =
+                store.tryAcquire(holder("rollup", ProcessHandle.current().pid(), Instant.now()));
 
         assertThat(next.lease()).isNotNull();
         next.lease().release();
@@ -88,13 +97,16 @@ class WriterLockTest {
         CountDownLatch reported = new CountDownLatch(1);
         try (WriterLock.Lease outer = lock.acquire("run", Duration.ZERO, waiting::add)) {
             try (WriterLock.Lease inner = lock.acquire("cleanse", Duration.ZERO, waiting::add)) {
-                assertThat(inner.holder().job()).as("re-entry keeps the first holder").isEqualTo("run");
+                assertThat(inner.holder().job())
+                        .as("re-entry keeps the first holder")
+                        .isEqualTo("run");
             }
-            assertThatThrownBy(() -> CompletableFuture.runAsync(
-                                    () -> lock.acquire("rollup", Duration.ZERO, waiting::add))
-                            .get(30, TimeUnit.SECONDS))
+            assertThatThrownBy(
+                            () -> CompletableFuture.runAsync(() -> lock.acquire("rollup", Duration.ZERO, waiting::add))
+                                    .get(30, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(WriterLock.LockedException.class)
-                    .hasMessageContaining("locked by another writer: job run (pid " + ProcessHandle.current().pid());
+                    .hasMessageContaining("locked by another writer: job run (pid "
+                            + ProcessHandle.current().pid());
 
             CompletableFuture<String> waiter = CompletableFuture.supplyAsync(() -> {
                 try (WriterLock.Lease l = lock.acquire("rollup", Duration.ofMinutes(2), line -> {
@@ -104,7 +116,9 @@ class WriterLockTest {
                     return l.holder().job();
                 }
             });
-            assertThat(reported.await(60, TimeUnit.SECONDS)).as("the waiter reports its wait").isTrue();
+            assertThat(reported.await(60, TimeUnit.SECONDS))
+                    .as("the waiter reports its wait")
+                    .isTrue();
             assertThat(waiting).anyMatch(l -> l.contains("waiting for the lake's writer lock, held by job run"));
             assertThat(waiter).isNotDone();
             outer.close();
@@ -116,21 +130,22 @@ class WriterLockTest {
         WriterLock.Holder first = holder("cleanse", ProcessHandle.current().pid(), Instant.now());
         LockStore.Attempt a = store.tryAcquire(first);
         assertThat(a.lease()).isNotNull();
-        LockStore.Attempt b = store.tryAcquire(holder("rollup", ProcessHandle.current().pid(), Instant.now()));
+        LockStore.Attempt b =
+                store.tryAcquire(holder("rollup", ProcessHandle.current().pid(), Instant.now()));
         assertThat(b.lease()).as("a second holder").isNull();
         assertThat(b.holder()).as("the holder the refusal names").isNotNull();
         assertThat(b.holder().id()).isEqualTo(first.id());
         assertThat(b.holder().job()).isEqualTo("cleanse");
         a.lease().release();
-        LockStore.Attempt c = store.tryAcquire(holder("rollup", ProcessHandle.current().pid(), Instant.now()));
+        LockStore.Attempt c =
+                store.tryAcquire(holder("rollup", ProcessHandle.current().pid(), Instant.now()));
         assertThat(c.lease()).as("the lock after its release").isNotNull();
         c.lease().release();
     }
 
     private static WriterLock.Holder holder(String job, long pid, Instant at) {
-        Instant start = ProcessHandle.of(pid)
-                .flatMap(p -> p.info().startInstant())
-                .orElse(Instant.EPOCH);
+        Instant start =
+                ProcessHandle.of(pid).flatMap(p -> p.info().startInstant()).orElse(Instant.EPOCH);
         return new WriterLock.Holder(UUID.randomUUID().toString(), job, hostName(), pid, start, at, at);
     }
 
