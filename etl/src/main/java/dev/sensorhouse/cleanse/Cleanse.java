@@ -3,6 +3,7 @@ package dev.sensorhouse.cleanse;
 import static org.apache.spark.sql.functions.*;
 
 import dev.sensorhouse.quarantine.QuarantineRows;
+import dev.sensorhouse.quarantine.ReasonCode;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -169,7 +170,9 @@ public final class Cleanse {
     private static Dataset<Row> rejectRows(Dataset<Row> rows, String runId) {
         return QuarantineRows.of(rows.select(col("*"), explode(col("rejects")).as("q")), runId)
                 .reason(col("q.reason_code"), col("q.reason_detail"))
-                .scope(col("q.scope"))
+                .scope(when(col("q.scope").equalTo(ReasonCode.Scope.FILE.code()), col("q.scope"))
+                        .when(col("line_rejected"), lit(ReasonCode.Scope.LINE.code()))
+                        .otherwise(lit(ReasonCode.Scope.READING.code())))
                 .input(col("raw_line"), col("source_file"), col("source_line"), timestamp_micros(col("arrival_us")))
                 .encoding(col("raw_encoding"))
                 .record(col("source_record"))

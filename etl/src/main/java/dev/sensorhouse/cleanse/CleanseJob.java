@@ -18,14 +18,11 @@ import dev.sensorhouse.zones.RawFile;
 import dev.sensorhouse.zones.SqlPredicates;
 import java.sql.Date;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -63,7 +60,7 @@ import org.apache.spark.storage.StorageLevel;
  * same size is not noticed (sizes, not contents, are compared); listing the older hours to report
  * skipped files reads the whole raw zone's listing on every incremental run.
  */
-public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCounts> {
+public final class CleanseJob extends AuditedJob<RawSelection, CleanseCounts> {
     public static final String JOB = "cleanse";
 
     private final CleanseConfig config;
@@ -73,39 +70,13 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
         this.config = config;
     }
 
-    /**
-     * The files a run processes, the bookmark it started from and the bookmark it leaves, and the new
-     * or changed files in hours older than the lookback, which it does not process.
-     */
-    record Selection(
-            List<RawFile> files, Optional<Instant> bookmark, Optional<Instant> watermark, List<RawFile> skipped) {
-        Optional<Instant> windowStart() {
-            return files.stream().map(RawFile::arrivalHour).min(Comparator.naturalOrder());
-        }
-
-        Optional<Instant> windowEnd() {
-            return files.stream()
-                    .map(RawFile::arrivalHour)
-                    .max(Comparator.naturalOrder())
-                    .map(h -> h.plus(Duration.ofHours(1)));
-        }
+    @Override
+    protected RawSelection select(List<JobRun> history) {
+        return RawSelection.of(lake.raw(), config, JobRuns.succeeded(history, JOB));
     }
 
     @Override
-    protected Selection select(List<JobRun> history) {
-        List<JobRun> succeeded = JobRuns.succeeded(history, JOB);
-        Optional<Instant> bookmark = bookmark(succeeded);
-        if (!config.incremental()) {
-            return new Selection(lake.raw().list(config.from(), config.to()), bookmark, bookmark, List.of());
-        }
-        Optional<Instant> from =
-                bookmark.map(b -> b.minus(config.lookback()).truncatedTo(java.time.temporal.ChronoUnit.HOURS));
-        List<RawFile> older = from.isPresent() ? lake.raw().list(Optional.empty(), from) : List.of();
-        return pending(lake.raw().list(from, Optional.empty()), older, succeeded, bookmark);
-    }
-
-    @Override
-    protected List<String> identity(Selection selection) {
+    protected List<String> identity(RawSelection selection) {
         List<String> parts = new ArrayList<>();
         parts.add(config.catalog().fingerprint());
         parts.add(config.limits().toString());
@@ -114,7 +85,7 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
     }
 
     @Override
-    protected String describe(Selection selection) {
+    protected String describe(RawSelection selection) {
         long bytes = selection.files().stream().mapToLong(RawFile::bytes).sum();
         return String.format(
                 java.util.Locale.ROOT,
@@ -138,7 +109,7 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
     }
 
     @Override
-    protected RunScope scope(Selection selection) {
+    protected RunScope scope(RawSelection selection) {
         return new RunScope(
                 config.incremental() ? RunScope.INCREMENTAL : RunScope.WINDOW,
                 config.incremental() ? selection.windowStart() : config.from(),
@@ -151,34 +122,13 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
     }
 
     @Override
-    protected CleanseCounts process(Selection selection, RunContext run) {
-        reportSkipped(selection.skipped(), run.progress());
+    protected CleanseCounts process(RawSelection selection, RunContext run) {
+        selection.reportSkipped(run.progress(), config.lookback());
         CleanseCounts counts = selection.files().isEmpty() ? CleanseCounts.NONE : cleanse(selection, run);
         return counts.withFilesSkippedByLookback(selection.skipped().size());
     }
 
-    /** Files listed in hours before the lookback that are new or changed: named in the progress log. */
-    private void reportSkipped(List<RawFile> skipped, Progress progress) {
-        if (skipped.isEmpty()) {
-            return;
-        }
-        progress.step(
-                "%d new or changed raw files are in arrival hours before the bookmark minus --lookback %s and are"
-                        + " not read; cleanse them with --from/--to (or a longer --lookback):",
-                skipped.size(), config.lookback());
-        int shown = Math.min(skipped.size(), SKIPPED_SHOWN);
-        for (RawFile f : skipped.subList(0, shown)) {
-            progress.step("  skipped %s (%,d bytes)", f.path(), f.bytes());
-        }
-        if (shown < skipped.size()) {
-            progress.step("  ... and %d more", skipped.size() - shown);
-        }
-    }
-
-    /** Skipped files named one by one in the progress log; the rest are counted. */
-    static final int SKIPPED_SHOWN = 100;
-
-    private CleanseCounts cleanse(Selection selection, RunContext run) {
+    private CleanseCounts cleanse(RawSelection selection, RunContext run) {
         String runId = run.runId();
         Progress progress = run.progress();
         LakeTable cleansed = lake.cleansedReadings();
@@ -226,7 +176,7 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
             }
             List<Date> eventDates = datesBetween(firstEventUs, lastEventUs);
             progress.step(
-                    "validated %,d records of %d files (%,d blank lines, %,d lines of several records); events on %d dates",
+                    "validated %,d records of %d files (%,d blank lines, %,d concatenated lines); events on %d dates",
                     linesIn, perFile.size(), blankLines, concatenatedLines, eventDates.size());
 
             run.stage("deduplicate on event_id");
@@ -375,54 +325,6 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
                 .filter(col("event_date").isin(eventDates.toArray()))
                 .filter(not(col("arrival_ts").isin(hours).and(col("source_file").isin(paths))))
                 .select("event_id");
-    }
-
-    /** The incremental bookmark: the newest arrival hour covered by a successful incremental run. */
-    static Optional<Instant> bookmark(List<JobRun> succeeded) {
-        return succeeded.stream()
-                .filter(r -> r.mode().equals("incremental"))
-                .map(JobRun::watermark)
-                .flatMap(Optional::stream)
-                .max(Comparator.naturalOrder());
-    }
-
-    /**
-     * The listed files (from the bookmark hour minus the lookback on) that no successful run has
-     * processed at their present size, and the same among the older files (skipped). The new bookmark
-     * is the newest hour listed: files still arriving in that hour are picked up next time.
-     */
-    static Selection pending(
-            List<RawFile> listed, List<RawFile> older, List<JobRun> succeeded, Optional<Instant> bookmark) {
-        Map<String, Long> done = cleansedSizes(succeeded);
-        List<RawFile> todo =
-                listed.stream().filter(f -> !cleansed(done, f)).sorted().toList();
-        List<RawFile> skipped =
-                older.stream().filter(f -> !cleansed(done, f)).sorted().toList();
-        Optional<Instant> newest = listed.stream().map(RawFile::arrivalHour).max(Comparator.naturalOrder());
-        Optional<Instant> watermark =
-                newest.isPresent() && bookmark.isPresent() && bookmark.get().isAfter(newest.get())
-                        ? bookmark
-                        : newest.or(() -> bookmark);
-        return new Selection(todo, bookmark, watermark, skipped);
-    }
-
-    /**
-     * The size each raw file had when a successful run last cleansed it; -1 when that run recorded no
-     * sizes (rows written before sizes were), which counts as the present size.
-     */
-    static Map<String, Long> cleansedSizes(List<JobRun> succeeded) {
-        Map<String, Long> sizes = new java.util.HashMap<>();
-        for (JobRun r : succeeded) {
-            for (String path : r.inputFiles()) {
-                sizes.put(path, r.inputBytes().getOrDefault(path, -1L));
-            }
-        }
-        return sizes;
-    }
-
-    private static boolean cleansed(Map<String, Long> done, RawFile f) {
-        Long size = done.get(f.path());
-        return size != null && (size < 0 || size == f.bytes());
     }
 
     /** The rows of the selected files in {@code cleansed/readings}: what a run replaces. */

@@ -123,9 +123,7 @@ final class ValidatedRows {
         if (rejects.length > 0) {
             raw = r.size() > r.length()
                     ? RawInput.clipped(r.buffer(), r.offset(), r.length())
-                    : v.notUtf8()
-                            ? RawInput.base64(r.buffer(), r.offset(), r.length())
-                            : RawInput.of(r.buffer(), r.offset(), r.length());
+                    : RawInput.of(r.buffer(), r.offset(), r.length());
         }
         return project(new Object[] {
             v.rejected(),

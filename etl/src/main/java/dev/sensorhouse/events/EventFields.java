@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The fields of one event, read in a single pass over the parser's tokens (no object tree): the
@@ -20,74 +19,20 @@ import java.util.Locale;
  * are not looked at.
  */
 final class EventFields {
-    /** One top-level field as read from the token stream: its JSON kind and, for scalars, its value. */
-    static final class Field {
-        final String name;
-        JsonToken token; // null: absent
-        String text; // string value, or the number's literal text
-        double number;
-        boolean integral;
-        boolean fitsLong;
-        long longValue;
-
-        Field(String name) {
-            this.name = name;
-        }
-
-        boolean absentOrNull() {
-            return token == null || token == JsonToken.VALUE_NULL;
-        }
-
-        boolean isText() {
-            return token == JsonToken.VALUE_STRING;
-        }
-
-        boolean isNumber() {
-            return token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
-        }
-
-        /** Reads the current value; containers are skipped (their kind is kept). */
-        void read(JsonParser p) throws IOException {
-            token = p.currentToken();
-            switch (token) {
-                case VALUE_STRING -> text = p.getText();
-                case VALUE_NUMBER_INT -> {
-                    integral = true;
-                    JsonParser.NumberType type = p.getNumberType();
-                    fitsLong = type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG;
-                    longValue = fitsLong ? p.getLongValue() : 0;
-                    number = fitsLong ? longValue : p.getDoubleValue();
-                    text = p.getText();
-                }
-                case VALUE_NUMBER_FLOAT -> {
-                    number = p.getDoubleValue();
-                    text = p.getText();
-                }
-                case VALUE_TRUE, VALUE_FALSE -> text = p.getText();
-                case START_OBJECT, START_ARRAY -> p.skipChildren();
-                default -> {}
-            }
-        }
-
-        String kind() {
-            return kindOf(token, text);
-        }
-    }
-
     private static final String[] KNOWN = {
         "event_id", "device_id", "ts", "metrics", "units", "location", "battery_v", "firmware", "seq", "schema_version"
     };
 
-    final Field eventId = new Field("event_id");
-    final Field deviceId = new Field("device_id");
-    final Field ts = new Field("ts");
-    final Field metrics = new Field("metrics");
-    final Field units = new Field("units");
-    final Field location = new Field("location");
-    final Field batteryV = new Field("battery_v");
-    final Field firmware = new Field("firmware");
-    final Field seq = new Field("seq");
-    final Field schemaVersion = new Field("schema_version");
+    final EventField eventId = new EventField("event_id");
+    final EventField deviceId = new EventField("device_id");
+    final EventField ts = new EventField("ts");
+    final EventField metrics = new EventField("metrics");
+    final EventField units = new EventField("units");
+    final EventField location = new EventField("location");
+    final EventField batteryV = new EventField("battery_v");
+    final EventField firmware = new EventField("firmware");
+    final EventField seq = new EventField("seq");
+    final EventField schemaVersion = new EventField("schema_version");
     String[] metricNames = new String[8];
     double[] metricValues = new double[8];
     boolean[] metricNull = new boolean[8];
@@ -200,7 +145,7 @@ final class EventFields {
             } else {
                 if (metricFault == null) {
                     metricFault = "metrics." + clip(name) + " must be a number or null, got "
-                            + kindOf(t, t == JsonToken.VALUE_STRING || t.isBoolean() ? p.getText() : null);
+                            + EventField.kindOf(t, t == JsonToken.VALUE_STRING || t.isBoolean() ? p.getText() : null);
                 }
                 p.skipChildren();
             }
@@ -232,7 +177,7 @@ final class EventFields {
             if (t != JsonToken.VALUE_STRING) {
                 if (unitFault == null) {
                     unitFault = "units." + clip(name) + " must be a string, got "
-                            + kindOf(t, t.isScalarValue() ? p.getText() : null);
+                            + EventField.kindOf(t, t.isScalarValue() ? p.getText() : null);
                 }
                 p.skipChildren();
                 continue;
@@ -262,8 +207,8 @@ final class EventFields {
             return;
         }
         location.token = JsonToken.START_OBJECT;
-        Field latField = new Field("lat");
-        Field lonField = new Field("lon");
+        EventField latField = new EventField("lat");
+        EventField lonField = new EventField("lon");
         String name;
         while ((name = p.nextFieldName()) != null) {
             p.nextToken();
@@ -293,7 +238,7 @@ final class EventFields {
         }
     }
 
-    private static String coordinate(Field f) {
+    private static String coordinate(EventField f) {
         return f.token == null ? "nothing" : f.text == null ? f.kind() : f.text;
     }
 
@@ -393,20 +338,5 @@ final class EventFields {
             }
         }
         return false;
-    }
-
-    static String kindOf(JsonToken token, String text) {
-        if (token == null) {
-            return "nothing";
-        }
-        return switch (token) {
-            case VALUE_STRING -> "a string \"" + clip(text) + "\"";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number " + text;
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean " + text;
-            case START_ARRAY -> "an array";
-            case START_OBJECT -> "an object";
-            case VALUE_NULL -> "null";
-            default -> token.toString().toLowerCase(Locale.ROOT);
-        };
     }
 }

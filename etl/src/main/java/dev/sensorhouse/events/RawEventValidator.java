@@ -146,7 +146,7 @@ public final class RawEventValidator implements Serializable {
                     eventId,
                     deviceId);
         }
-        for (EventFields.Field required : new EventFields.Field[] {f.eventId, f.deviceId, f.ts, f.metrics}) {
+        for (EventField required : new EventField[] {f.eventId, f.deviceId, f.ts, f.metrics}) {
             if (required.absentOrNull()) {
                 return ValidatedRecord.rejected(
                         ReasonCode.MISSING_FIELD,

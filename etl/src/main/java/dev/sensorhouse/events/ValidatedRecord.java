@@ -41,9 +41,4 @@ public record ValidatedRecord(
                 List.of(),
                 List.of(new Reject(reason, detail, null)));
     }
-
-    /** Whether the record was rejected for bytes that are not UTF-8 (its raw form must then be kept as bytes). */
-    public boolean notUtf8() {
-        return rejected && rejects.get(0).reason() == ReasonCode.INVALID_ENCODING;
-    }
 }
