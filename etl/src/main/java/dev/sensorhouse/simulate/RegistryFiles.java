@@ -47,8 +47,8 @@ final class RegistryFiles {
     static final String DEVICES_DIR = "raw/registry/devices";
     static final String LOCATIONS_DIR = "raw/registry/locations";
     static final String CDC_DIR = "raw/registry_cdc";
-    static final String DEVICE_HEADER = String.join(",", Registry.Device.COLUMNS);
-    static final String LOCATION_HEADER = String.join(",", Registry.Location.COLUMNS);
+    static final String DEVICE_HEADER = String.join(",", RegistryItem.Device.COLUMNS);
+    static final String LOCATION_HEADER = String.join(",", RegistryItem.Location.COLUMNS);
     static final String AWS_REGION = "eu-west-1";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -343,11 +343,11 @@ final class RegistryFiles {
     }
 
     /** An item in DynamoDB's typed JSON ({@code {"S": ...}}, {@code {"N": "..."}}, ...). */
-    static ObjectNode image(Registry.Item item) {
+    static ObjectNode image(RegistryItem item) {
         ObjectNode n = JSON.createObjectNode();
         n.set("pk", s(item.pk()));
         n.set("sk", s(Registry.SORT_KEY));
-        if (item instanceof Registry.Device d) {
+        if (item instanceof RegistryItem.Device d) {
             n.set("device_id", s(d.deviceId()));
             n.set("model", s(d.model()));
             n.set("firmware", s(d.firmware()));
@@ -367,7 +367,7 @@ final class RegistryFiles {
             if (d.notesAttribute()) {
                 n.set("notes", d.notes() == null ? nul() : s(d.notes()));
             }
-        } else if (item instanceof Registry.Location l) {
+        } else if (item instanceof RegistryItem.Location l) {
             n.set("location_id", s(l.locationId()));
             n.set("name", s(l.name()));
             n.set("farm", s(l.farm()));

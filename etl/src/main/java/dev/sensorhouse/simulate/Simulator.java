@@ -124,7 +124,7 @@ public final class Simulator {
                     initialFirmware[i] = shards[s].firmware(i);
                 }
             }
-            Registry registry = Registry.build(config, i -> initialFirmware[i]);
+            Registry registry = RegistryBuilder.build(config, i -> initialFirmware[i]);
             for (Shard shard : shards) {
                 shard.follow(registry);
             }

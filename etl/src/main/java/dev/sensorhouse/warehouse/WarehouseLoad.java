@@ -2,8 +2,6 @@ package dev.sensorhouse.warehouse;
 
 import static org.apache.spark.sql.functions.*;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sensorhouse.runtime.Durations;
 import dev.sensorhouse.runtime.Failpoints;
@@ -17,11 +15,9 @@ import dev.sensorhouse.zones.Lake;
 import dev.sensorhouse.zones.LakeTable;
 import dev.sensorhouse.zones.TableContract;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -110,8 +106,8 @@ public final class WarehouseLoad {
             int attempt = 1;
             try {
                 lock(connection, progress);
-                attempt = attempts(connection, runId) + 1;
-                Map<String, Long> loaded = lastLoaded(connection);
+                attempt = LoadAudit.attempts(connection, runId) + 1;
+                Map<String, Long> loaded = LoadAudit.lastLoaded(connection);
                 lake.spark().sparkContext().setJobGroup(runId, JOB + " " + runId, false);
                 List<Batch> batches = batches(loaded, targets);
                 SortedSet<Integer> factDates = new TreeSet<>();
@@ -123,11 +119,11 @@ public final class WarehouseLoad {
                     counts.put(calendar.table().name(), load(connection, stager, calendar, progress, factDates));
                 }
                 Failpoints.reach("warehouse.before-commit");
-                Optional<Instant> watermark = batchWatermark(connection);
+                Optional<Instant> watermark = LoadAudit.batchWatermark(connection);
                 Map<String, Long> reached = new TreeMap<>(loaded);
                 reached.putAll(targets);
                 Instant ended = Instant.now();
-                record(
+                LoadAudit.record(
                         connection,
                         runId,
                         attempt,
@@ -157,7 +153,7 @@ public final class WarehouseLoad {
                 String error = JobFailedException.describe(e);
                 try {
                     connection.setAutoCommit(true);
-                    record(
+                    LoadAudit.record(
                             connection,
                             runId,
                             attempt,
@@ -313,93 +309,6 @@ public final class WarehouseLoad {
             try (Statement s = connection.createStatement()) {
                 s.execute(lock.get());
             }
-        }
-    }
-
-    /** The versions the newest successful load reached; empty before the first. */
-    private static Map<String, Long> lastLoaded(Connection connection) throws SQLException, JsonProcessingException {
-        try (PreparedStatement q = connection.prepareStatement(
-                "SELECT table_versions FROM etl_job_run WHERE job = ? AND status = ? ORDER BY ended_at DESC LIMIT 1")) {
-            q.setString(1, JOB);
-            q.setString(2, JobRun.Status.SUCCEEDED.name());
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next()
-                        ? JSON.readValue(rs.getString(1), new TypeReference<TreeMap<String, Long>>() {})
-                        : Map.of();
-            }
-        }
-    }
-
-    private static int attempts(Connection connection, String runId) throws SQLException {
-        try (PreparedStatement q =
-                connection.prepareStatement("SELECT COUNT(*) FROM etl_job_run WHERE run_id = ? AND job = ?")) {
-            q.setString(1, runId);
-            q.setString(2, JOB);
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    /** The hour after the newest hour of the batch layer; the live views serve the speed layer from there on. */
-    private static Optional<Instant> batchWatermark(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery("SELECT MAX(hour_start) FROM fact_reading_hourly")) {
-            rs.next();
-            LocalDateTime newest = rs.getObject(1, LocalDateTime.class);
-            return Optional.ofNullable(newest)
-                    .map(h -> h.toInstant(ZoneOffset.UTC).plus(Duration.ofHours(1)));
-        }
-    }
-
-    private void record(
-            Connection connection,
-            String runId,
-            int attempt,
-            Mode mode,
-            JobRun.Status status,
-            Instant started,
-            Instant ended,
-            Optional<Instant> watermark,
-            Map<String, TableCounts> counts,
-            Map<String, Long> versions,
-            Optional<String> error)
-            throws SQLException {
-        Map<String, Long> flat = new TreeMap<>();
-        counts.forEach((table, c) -> {
-            flat.put(table + ".staged", c.staged());
-            flat.put(table + ".deleted", c.deleted());
-            flat.put(table + ".inserted", c.inserted());
-        });
-        String sql =
-                "INSERT INTO etl_job_run (run_id, attempt, job, origin, mode, window_start, window_end, status, started_at, ended_at, seconds, watermark, counts, table_versions, error)"
-                        + " VALUES (?, ?, ?, 'warehouse', ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?)";
-        try (PreparedStatement p = connection.prepareStatement(sql)) {
-            p.setString(1, runId);
-            p.setInt(2, attempt);
-            p.setString(3, JOB);
-            p.setString(4, mode == Mode.FULL ? "full" : "incremental");
-            p.setString(5, status.name());
-            p.setObject(6, utc(started));
-            p.setObject(7, utc(ended));
-            p.setDouble(8, Durations.seconds(started, ended));
-            if (watermark.isPresent()) {
-                p.setObject(9, utc(watermark.get()));
-            } else {
-                p.setNull(9, java.sql.Types.TIMESTAMP);
-            }
-            p.setString(10, JSON.writeValueAsString(flat));
-            p.setString(11, JSON.writeValueAsString(versions));
-            if (error.isPresent()) {
-                String e = error.get();
-                p.setString(12, e.length() > 4000 ? e.substring(0, 4000) : e);
-            } else {
-                p.setNull(12, java.sql.Types.VARCHAR);
-            }
-            p.executeUpdate();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 

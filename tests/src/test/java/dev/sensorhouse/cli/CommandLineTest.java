@@ -51,6 +51,31 @@ class CommandLineTest {
     }
 
     @Test
+    void theBenchmarksHaveTheirOwnCommandLineAndAreNoProductCommands() {
+        PrintStream out = System.out;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run(dev.sensorhouse.bench.BenchMain.COMMANDS, "benchmarks", new String[] {"--help"}))
+                    .isZero();
+        } finally {
+            System.setOut(out);
+        }
+        dev.sensorhouse.bench.BenchMain.COMMANDS.forEach(c -> {
+            assertThat(o.toString(StandardCharsets.UTF_8)).contains(c.name());
+            assertThat(Main.COMMANDS).noneMatch(p -> p.name().equals(c.name()));
+        });
+        assertThat(run("bench").err()).contains("unknown command 'bench'");
+    }
+
+    @Test
+    void anEmptyOptionValueExitsTwo() {
+        Outcome o = run("cleanse", "--lake=");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("option --lake needs a value").contains("got an empty one");
+    }
+
+    @Test
     void unknownCommandAndOptionExitTwo() {
         Outcome cmd = run("clense");
         assertThat(cmd.code()).isEqualTo(2);

@@ -35,8 +35,9 @@ class LauncherTest extends SparkTestBase {
     private static final Path REPO = repositoryRoot();
     private static final Duration HELP_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(6);
+    /** The product's commands, as the command line itself lists them. */
     private static final List<String> COMMANDS =
-            List.of("simulate", "cleanse", "rollup", "run", "status", "demo", "bench");
+            dev.sensorhouse.cli.Main.COMMANDS.stream().map(c -> c.name()).toList();
     /** The cleanse options (README) with the default --help must show; null: no default value. */
     private static final Map<String, String> CLEANSE_OPTIONS = new LinkedHashMap<>();
 
@@ -82,6 +83,17 @@ class LauncherTest extends SparkTestBase {
                 }
             });
         }
+    }
+
+    @Test
+    void theJobJarCarriesNoBenchmark() throws Exception {
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(
+                REPO.resolve("glue-jobs/target/sensorhouse.jar").toFile())) {
+            assertThat(jar.stream().map(java.util.zip.ZipEntry::getName))
+                    .contains("dev/sensorhouse/cli/Main.class")
+                    .noneMatch(n -> n.startsWith("dev/sensorhouse/bench/"));
+        }
+        assertThat(COMMANDS).noneMatch(c -> c.startsWith("bench"));
     }
 
     @Test

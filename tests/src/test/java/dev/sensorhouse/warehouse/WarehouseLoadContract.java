@@ -320,15 +320,19 @@ abstract class WarehouseLoadContract extends SparkTestBase {
             }
             java.util.concurrent.CompletableFuture<LoadResult> second =
                     java.util.concurrent.CompletableFuture.supplyAsync(() -> load(lake, target));
-            Thread.sleep(5000);
-            assertThat(second)
-                    .as("the second load waits while the first holds the lock")
-                    .isNotDone();
-            assertThat(
-                            scalar(
-                                    first,
-                                    "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'etl_load_lock' AND NOT l.granted"))
+            // The second load is seen waiting on the lock itself: an ungranted lock on etl_load_lock.
+            String waiting =
+                    "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'etl_load_lock' AND NOT l.granted";
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (scalar(first, waiting) == 0 && !second.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(scalar(first, waiting))
+                    .as("the second load waits on etl_load_lock while the first holds it")
                     .isEqualTo(1);
+            assertThat(second)
+                    .as("the second load while the first holds the lock")
+                    .isNotDone();
             first.rollback();
             LoadResult result = second.get(120, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(result.tables().get("fact_reading").inserted()).isEqualTo(1);

@@ -1,18 +1,10 @@
 package dev.sensorhouse.zones;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,8 +19,6 @@ import org.apache.spark.sql.functions;
  * reorder a column by accident.
  */
 public final class LakeTable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final java.util.regex.Pattern COMMIT_FILE = java.util.regex.Pattern.compile("^(\\d{20})\\.json$");
 
     private final SparkSession spark;
     private final TableContract contract;
@@ -126,16 +116,7 @@ public final class LakeTable {
      * insert-only MERGEs: no removed file, no change-data file), read from the commit files themselves.
      */
     public boolean onlyInsertsAfter(long afterVersion, long toVersion) {
-        for (long v = afterVersion + 1; v <= toVersion; v++) {
-            for (JsonNode action : commitActions(v)) {
-                JsonNode remove = action.get("remove");
-                if (action.has("cdc")
-                        || (remove != null && remove.path("dataChange").asBoolean(true))) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return log().onlyInserts(afterVersion, toVersion);
     }
 
     private void migrate() {
@@ -185,22 +166,7 @@ public final class LakeTable {
      * {@code _delta_log} (a listing, no Spark job).
      */
     public long version() {
-        try {
-            FileSystem fs = logDir().getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(logDir())) {
-                return -1;
-            }
-            long newest = -1;
-            for (FileStatus f : fs.listStatus(logDir())) {
-                java.util.regex.Matcher m = COMMIT_FILE.matcher(f.getPath().getName());
-                if (m.matches()) {
-                    newest = Math.max(newest, Long.parseLong(m.group(1)));
-                }
-            }
-            return newest;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + logDir(), e);
-        }
+        return log().version();
     }
 
     /**
@@ -212,13 +178,7 @@ public final class LakeTable {
     }
 
     private JsonNode lastCommitInfo() {
-        long version = version();
-        for (JsonNode action : commitActions(version)) {
-            if (action.has("commitInfo")) {
-                return action.get("commitInfo");
-            }
-        }
-        throw new IllegalStateException("commit " + version + " of " + location + " has no commitInfo");
+        return log().commitInfo(version());
     }
 
     /**
@@ -226,34 +186,11 @@ public final class LakeTable {
      * so a failing run can tell its own commits from another writer's. Empty for an untagged commit.
      */
     public java.util.Optional<String> commitTag(long version) {
-        for (JsonNode action : commitActions(version)) {
-            if (action.has("commitInfo")) {
-                JsonNode tag = action.get("commitInfo").get("userMetadata");
-                return tag == null || tag.isNull() ? java.util.Optional.empty() : java.util.Optional.of(tag.asText());
-            }
-        }
-        return java.util.Optional.empty();
+        return log().tag(version);
     }
 
-    /** The actions of one commit file, one JSON object per line. */
-    private List<JsonNode> commitActions(long version) {
-        Path commit = new Path(logDir(), String.format("%020d.json", version));
-        try (FSDataInputStream in =
-                commit.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(commit)) {
-            List<JsonNode> actions = new java.util.ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank()) {
-                    actions.add(JSON.readTree(line));
-                }
-            }
-            return actions;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + commit, e);
-        }
-    }
-
-    private Path logDir() {
-        return new Path(location, "_delta_log");
+    private DeltaLog log() {
+        return new DeltaLog(location, spark.sparkContext().hadoopConfiguration());
     }
 
     /** Each table's current version by table name, as recorded in a run's {@code table_versions}. */
