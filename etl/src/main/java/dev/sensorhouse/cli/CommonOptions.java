@@ -29,8 +29,11 @@ final class CommonOptions {
             "FILE",
             null,
             "metric catalog JSON (default: schemas/contracts/metric-catalog.json, built in)");
-    static final Option MAX_RECORD_BYTES =
-            Option.value("max-record-bytes", "N", "65536", "a longer raw line is quarantined as oversized_record");
+    static final Option MAX_RECORD_BYTES = Option.value(
+            "max-record-bytes",
+            "N",
+            "65536",
+            "a longer raw record is quarantined as oversized_record (its first N bytes kept)");
     static final Option MAX_FUTURE_SKEW = Option.value(
             "max-future-skew",
             "DURATION",
@@ -49,7 +52,8 @@ final class CommonOptions {
             "lookback",
             "DURATION",
             "7d",
-            "incremental runs also list this far before the bookmark, for files added to older arrival hours");
+            "incremental runs also list this far before the bookmark, for files added to older arrival hours;"
+                    + " new files older than that are reported, not read");
 
     static final List<Option> CLEANSE =
             List.of(LAKE, FROM, TO, LOOKBACK, CATALOG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_LATENESS, LOCK_WAIT);

@@ -19,10 +19,6 @@ import java.util.Arrays;
  * are not looked at.
  */
 final class EventFields {
-    private static final String[] KNOWN = {
-        "event_id", "device_id", "ts", "metrics", "units", "location", "battery_v", "firmware", "seq", "schema_version"
-    };
-
     final EventField eventId = new EventField("event_id");
     final EventField deviceId = new EventField("device_id");
     final EventField ts = new EventField("ts");
@@ -48,7 +44,7 @@ final class EventFields {
     Double lat;
     Double lon;
     String duplicateKey; // the first repeated key, with its path
-    private int seen; // bits of KNOWN already read
+    private int seen; // bits of the contract fields already read
 
     /** Reads the root object; null when the root is not an object. Throws on malformed JSON or trailing tokens. */
     static EventFields read(JsonParser p) throws IOException {
@@ -59,24 +55,17 @@ final class EventFields {
         String name;
         while ((name = p.nextFieldName()) != null) {
             p.nextToken();
-            int known = known(name);
-            if (known >= 0) {
-                if ((f.seen & (1 << known)) != 0) {
-                    f.duplicate(name);
-                }
-                f.seen |= 1 << known;
-            }
             switch (name) {
-                case "event_id" -> f.eventId.read(p);
-                case "device_id" -> f.deviceId.read(p);
-                case "ts" -> f.ts.read(p);
-                case "metrics" -> f.readMetrics(p);
-                case "units" -> f.readUnits(p);
-                case "location" -> f.readLocation(p);
-                case "battery_v" -> f.batteryV.read(p);
-                case "firmware" -> f.firmware.read(p);
-                case "seq" -> f.seq.read(p);
-                case "schema_version" -> f.schemaVersion.read(p);
+                case "event_id" -> f.once(0, name).eventId.read(p);
+                case "device_id" -> f.once(1, name).deviceId.read(p);
+                case "ts" -> f.once(2, name).ts.read(p);
+                case "metrics" -> f.once(3, name).readMetrics(p);
+                case "units" -> f.once(4, name).readUnits(p);
+                case "location" -> f.once(5, name).readLocation(p);
+                case "battery_v" -> f.once(6, name).batteryV.read(p);
+                case "firmware" -> f.once(7, name).firmware.read(p);
+                case "seq" -> f.once(8, name).seq.read(p);
+                case "schema_version" -> f.once(9, name).schemaVersion.read(p);
                 default -> p.skipChildren();
             }
         }
@@ -89,13 +78,13 @@ final class EventFields {
         return f;
     }
 
-    private static int known(String name) {
-        for (int i = 0; i < KNOWN.length; i++) {
-            if (KNOWN[i].equals(name)) {
-                return i;
-            }
+    /** Notes that the contract's field number {@code bit} was read; a second time is a duplicate key. */
+    private EventFields once(int bit, String name) {
+        if ((seen & (1 << bit)) != 0) {
+            duplicate(name);
         }
-        return -1;
+        seen |= 1 << bit;
+        return this;
     }
 
     private void duplicate(String path) {
