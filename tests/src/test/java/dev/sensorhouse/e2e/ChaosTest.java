@@ -63,8 +63,13 @@ class ChaosTest extends SparkTestBase {
                 Thread.sleep(delay);
                 boolean alive = run.isAlive();
                 int exit = alive ? run.killHard() : run.waitFor(TIMEOUT);
-                String last = run.stderr().lines().filter(l -> l.startsWith("[")).reduce((a, b) -> b).orElse("");
-                kills.add(String.format("kill %d at +%d ms: %s (last step: %s)", i, delay, alive ? "killed" : "ended " + exit, last));
+                String last = run.stderr()
+                        .lines()
+                        .filter(l -> l.startsWith("["))
+                        .reduce((a, b) -> b)
+                        .orElse("");
+                kills.add(String.format(
+                        "kill %d at +%d ms: %s (last step: %s)", i, delay, alive ? "killed" : "ended " + exit, last));
             }
         }
         String story = String.join("\n", kills);
@@ -97,7 +102,12 @@ class ChaosTest extends SparkTestBase {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + lake.resolve("warehouse.duckdb"));
                 Statement s = c.createStatement()) {
             for (String table : List.of(
-                    "dim_device", "dim_location", "dim_metric", "dim_date", "fact_reading", "fact_reading_hourly",
+                    "dim_device",
+                    "dim_location",
+                    "dim_metric",
+                    "dim_date",
+                    "fact_reading",
+                    "fact_reading_hourly",
                     "fact_reading_daily")) {
                 try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
                     int n = rs.getMetaData().getColumnCount();

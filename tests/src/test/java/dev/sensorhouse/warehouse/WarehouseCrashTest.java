@@ -101,7 +101,8 @@ class WarehouseCrashTest extends SparkTestBase {
                 CHILDREN.put(key, startLoad(kind, crash, url));
             }
         }
-        REFERENCE.put(Kind.DUCKDB, dump(Kind.DUCKDB, lake.resolve("warehouse.duckdb").toString()));
+        REFERENCE.put(
+                Kind.DUCKDB, dump(Kind.DUCKDB, lake.resolve("warehouse.duckdb").toString()));
         String pgReference = newWarehouse(Kind.POSTGRES, "reference");
         load(Kind.POSTGRES, pgReference);
         REFERENCE.put(Kind.POSTGRES, dump(Kind.POSTGRES, pgReference));
@@ -135,8 +136,9 @@ class WarehouseCrashTest extends SparkTestBase {
         Map<String, List<String>> after = dump(kind, url);
         Map<String, List<String>> reference = REFERENCE.get(kind);
         assertThat(after.keySet()).isEqualTo(reference.keySet());
-        reference.forEach((table, rows) ->
-                assertThat(after.get(table)).as("rows of %s after the kill and the rerun", table).isEqualTo(rows));
+        reference.forEach((table, rows) -> assertThat(after.get(table))
+                .as("rows of %s after the kill and the rerun", table)
+                .isEqualTo(rows));
     }
 
     /** An empty warehouse of the kind: a DuckDB file path, or a new PostgreSQL database's URL. */
@@ -176,7 +178,13 @@ class WarehouseCrashTest extends SparkTestBase {
         List<String> jvm = crash.failpoint == null ? List.of() : List.of("-Dsensorhouse.failpoint=" + crash.failpoint);
         return ChildProcess.start(
                 ChildProcess.sensorhouseJava(
-                        scratch(kind + "-" + crash), jvm, "load-warehouse", "--lake", lake.toString(), "--warehouse", url),
+                        scratch(kind + "-" + crash),
+                        jvm,
+                        "load-warehouse",
+                        "--lake",
+                        lake.toString(),
+                        "--warehouse",
+                        url),
                 lake.getParent(),
                 env(kind));
     }
