@@ -1,7 +1,7 @@
 package dev.sensorhouse.cli;
 
-import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.events.EventLimits;
 import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.simulate.SimulateConfig;
 import dev.sensorhouse.simulate.Simulator;
@@ -124,7 +124,7 @@ final class StreamDemo {
                     Duration.ofSeconds(10),
                     1_000_000,
                     demoCatalog(scratch.resolve(RawZone.EVENTS_DIR)),
-                    CleanseLimits.DEFAULTS,
+                    EventLimits.DEFAULTS,
                     Optional.of(Duration.ofMinutes(4)),
                     Optional.of(Duration.ofSeconds(5)));
             // the KCL's emulator endpoints are JVM-wide AWS SDK v1 settings: set before any SDK client exists

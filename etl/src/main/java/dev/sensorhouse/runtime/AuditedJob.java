@@ -236,6 +236,7 @@ public abstract class AuditedJob<S, C extends RunCounts> {
                 scope.watermark(),
                 counts.asMap(),
                 scope.inputs(),
+                scope.inputBytes(),
                 LakeTable.versions(tables.toArray(LakeTable[]::new)),
                 Optional.ofNullable(error),
                 args);

@@ -1,6 +1,6 @@
 package dev.sensorhouse.stream;
 
-import dev.sensorhouse.cleanse.RawEventValidator;
+import dev.sensorhouse.events.RawEventValidator;
 import dev.sensorhouse.runtime.Failpoints;
 import dev.sensorhouse.runtime.RunContext;
 import dev.sensorhouse.speed.AlertsFlush;
@@ -77,8 +77,10 @@ final class StreamSinks implements AutoCloseable {
         this.run = run;
         this.config = config;
         this.raw = new RawBatchFiles(lake.root(), hadoopSettings);
-        this.validation =
-                new BatchValidation(new RawEventValidator(config.catalog(), config.limits()), config.catalog());
+        this.validation = new BatchValidation(
+                new RawEventValidator(config.catalog(), config.limits()),
+                config.catalog(),
+                config.limits().maxRecordBytes());
         this.redis = new RedisSpeedLayer(config.redis(), config.redisRetry(), config.alertsMaxLen());
         this.hourly = new SpeedHourlyFlush(config.warehouse());
         this.alerts = new AlertsFlush(lake);

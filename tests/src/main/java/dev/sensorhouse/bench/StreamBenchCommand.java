@@ -1,12 +1,12 @@
 package dev.sensorhouse.bench;
 
-import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.cli.Command;
 import dev.sensorhouse.cli.Option;
 import dev.sensorhouse.cli.Options;
 import dev.sensorhouse.cli.ScratchLake;
 import dev.sensorhouse.cli.UsageException;
 import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.events.EventLimits;
 import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.speed.SpeedKeys;
 import dev.sensorhouse.stream.IngestStreamConfig;
@@ -119,7 +119,7 @@ public final class StreamBenchCommand implements Command {
                     Duration.ofSeconds(60),
                     1_000_000,
                     MetricCatalog.defaults(),
-                    CleanseLimits.DEFAULTS,
+                    EventLimits.DEFAULTS,
                     Optional.of(Duration.ofSeconds(seconds + 300L)),
                     Optional.of(Duration.ofSeconds(20)));
             // the KCL's emulator endpoints are JVM-wide AWS SDK v1 settings: set before any SDK client exists
