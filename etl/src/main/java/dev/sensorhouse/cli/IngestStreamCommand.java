@@ -9,7 +9,6 @@ import dev.sensorhouse.warehouse.WarehouseTarget;
 import dev.sensorhouse.zones.Lake;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -119,18 +118,7 @@ final class IngestStreamCommand implements Command {
                             o.optional("initial-timestamp").orElse(null)),
                     app,
                     batch.toMillis());
-            String url = o.optional("warehouse").orElseGet(() -> {
-                if (lake.contains("://")) {
-                    throw new IllegalArgumentException("--warehouse is required when the lake is not a local folder");
-                }
-                return Path.of(lake, "warehouse.duckdb").toString();
-            });
-            WarehouseTarget target = WarehouseTarget.of(
-                    url,
-                    o.optional("dialect"),
-                    o.optional("password-secret"),
-                    System.getenv(),
-                    WarehouseTarget::secretsManager);
+            WarehouseTarget target = LoadWarehouseCommand.target(o, lake);
             return new IngestStreamConfig(
                     lake,
                     source,
