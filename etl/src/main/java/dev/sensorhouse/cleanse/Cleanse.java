@@ -2,13 +2,10 @@ package dev.sensorhouse.cleanse;
 
 import static org.apache.spark.sql.functions.*;
 
-import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.quarantine.QuarantineRows;
 import dev.sensorhouse.quarantine.ReasonCode;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -16,20 +13,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The cleanse transformation, pure from Datasets to Datasets (reading and writing are the job's).
  *
  * <ol>
- *   <li>{@link #validate}: each raw line becomes one row, an event (with its good readings and
- *       rejected readings) or a rejected line (with its reasons).
+ *   <li>{@link RawReader#validated}: each raw record becomes one row, an event (with its good readings
+ *       and rejected readings) or a rejected record (with its reasons); blank lines and the unreadable
+ *       rest of a damaged file get a row each too ({@link ValidatedRows}).
  *   <li>{@link #contestedHashes} and {@link #losers}: the event lines that lose deduplication on
  *       {@code event_id}, against each other and against events already cleansed. The first copy
  *       wins: an already cleansed one, else the smallest (source_file, source_line).
@@ -39,105 +32,12 @@ import org.apache.spark.unsafe.types.UTF8String;
  * </ol>
  */
 public final class Cleanse {
-    private static final StructType READING = new StructType()
-            .add("metric", DataTypes.StringType)
-            .add("value", DataTypes.DoubleType)
-            .add("unit", DataTypes.StringType);
-    private static final StructType REJECT = new StructType()
-            .add("reason_code", DataTypes.StringType)
-            .add("reason_detail", DataTypes.StringType)
-            .add("metric", DataTypes.StringType);
-
-    /** One row per raw line. {@code raw_line} is kept only where something was rejected. */
-    public static final StructType VALIDATED_SCHEMA = new StructType()
-            .add("line_rejected", DataTypes.BooleanType, false)
-            .add("event_id", DataTypes.StringType)
-            .add("device_id", DataTypes.StringType)
-            .add("event_us", DataTypes.LongType, false)
-            .add("lat", DataTypes.DoubleType)
-            .add("lon", DataTypes.DoubleType)
-            .add("battery_v", DataTypes.DoubleType)
-            .add("firmware", DataTypes.StringType)
-            .add("seq", DataTypes.LongType)
-            .add("source_file", DataTypes.StringType, false)
-            .add("source_line", DataTypes.LongType, false)
-            .add("arrival_us", DataTypes.LongType, false)
-            .add("raw_line", DataTypes.StringType)
-            .add("readings", new ArrayType(READING, false), false)
-            .add("rejects", new ArrayType(REJECT, false), false);
-
     private Cleanse() {}
 
-    /**
-     * Validates raw lines into {@link #VALIDATED_SCHEMA} rows, built directly as Spark's binary rows
-     * (no external Row conversion), ready to be cached and wrapped by {@link #asDataset}.
-     */
-    public static JavaRDD<InternalRow> validate(JavaRDD<RawLine> lines, MetricCatalog catalog, CleanseLimits limits) {
-        RawEventValidator validator = new RawEventValidator(catalog, limits);
-        return lines.mapPartitions(it -> {
-            UnsafeProjection toUnsafe = UnsafeProjection.create(VALIDATED_SCHEMA);
-            Map<String, UTF8String> names = new HashMap<>();
-            return new java.util.Iterator<InternalRow>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public InternalRow next() {
-                    RawLine line = it.next();
-                    return toUnsafe.apply(toRow(validator.validate(line.text(), line.arrivalUs()), line, names))
-                            .copy();
-                }
-            };
-        });
-    }
-
-    /** The validated rows as a Dataset with {@link #VALIDATED_SCHEMA}. */
+    /** The validated rows ({@link RawReader#validated}) as a Dataset with {@link ValidatedRows#SCHEMA}. */
     public static Dataset<Row> asDataset(SparkSession spark, JavaRDD<InternalRow> validated) {
         // internalCreateDataFrame is Spark's own way to wrap rows that are already in its binary format.
-        return spark.internalCreateDataFrame(validated.rdd(), VALIDATED_SCHEMA, false);
-    }
-
-    static InternalRow toRow(ValidatedLine v, RawLine line, Map<String, UTF8String> names) {
-        Object[] readings = new Object[v.readings().size()];
-        for (int i = 0; i < readings.length; i++) {
-            ValidatedLine.Reading r = v.readings().get(i);
-            readings[i] =
-                    new GenericInternalRow(new Object[] {name(names, r.metric()), r.value(), name(names, r.unit())});
-        }
-        Object[] rejects = new Object[v.rejects().size()];
-        for (int i = 0; i < rejects.length; i++) {
-            ValidatedLine.Reject r = v.rejects().get(i);
-            rejects[i] = new GenericInternalRow(
-                    new Object[] {name(names, r.reason().code()), UTF8String.fromString(r.detail()), utf8(r.metric())});
-        }
-        return new GenericInternalRow(new Object[] {
-            v.lineRejected(),
-            utf8(v.eventId()),
-            utf8(v.deviceId()),
-            v.eventTsMicros(),
-            v.lat(),
-            v.lon(),
-            v.batteryV(),
-            utf8(v.firmware()),
-            v.seq(),
-            name(names, line.sourceFile()),
-            line.sourceLine(),
-            line.arrivalUs(),
-            rejects.length == 0 ? null : UTF8String.fromString(line.text()),
-            new GenericArrayData(readings),
-            new GenericArrayData(rejects)
-        });
-    }
-
-    /** Interned UTF-8 forms of the few repeated names (metrics, units, reasons, files). */
-    private static UTF8String name(Map<String, UTF8String> names, String s) {
-        return names.computeIfAbsent(s, UTF8String::fromString);
-    }
-
-    private static UTF8String utf8(String s) {
-        return s == null ? null : UTF8String.fromString(s);
+        return spark.internalCreateDataFrame(validated.rdd(), ValidatedRows.SCHEMA, false);
     }
 
     /** Column {@code key_hash}: a 64-bit hash of {@code event_id}, the cheap first step of deduplication. */
@@ -164,12 +64,17 @@ public final class Cleanse {
                 .select("key_hash");
     }
 
-    /** A copy of an event: where it was read, or {@code prior} when it is already cleansed. */
-    public record Copy(String eventId, String sourceFile, long sourceLine, boolean prior) {}
+    /** A copy of an event: where it was read (file, line, record in the line), or {@code prior} when it is already cleansed. */
+    public record Copy(String eventId, String sourceFile, long sourceLine, long sourceRecord, boolean prior) {
+        /** A copy that is the only record of its line. */
+        public Copy(String eventId, String sourceFile, long sourceLine, boolean prior) {
+            this(eventId, sourceFile, sourceLine, 1, prior);
+        }
+    }
 
     /**
      * The copies that lose deduplication, exactly, by event id: an already cleansed copy wins, else the
-     * smallest (source_file, source_line); every other copy of the run loses.
+     * smallest (source_file, source_line, source_record); every other copy of the run loses.
      */
     public static List<Copy> losers(List<Copy> copies) {
         java.util.Map<String, List<Copy>> byId = new java.util.HashMap<>();
@@ -178,14 +83,17 @@ public final class Cleanse {
         List<Copy> losers = new ArrayList<>();
         java.util.Comparator<Copy> order = java.util.Comparator.comparing((Copy c) -> !c.prior())
                 .thenComparing(Copy::sourceFile, java.util.Comparator.nullsFirst(String::compareTo))
-                .thenComparingLong(Copy::sourceLine);
+                .thenComparingLong(Copy::sourceLine)
+                .thenComparingLong(Copy::sourceRecord);
         for (List<Copy> group : byId.values()) {
             if (group.size() > 1) {
                 group.sort(order);
                 group.subList(1, group.size()).stream().filter(c -> !c.prior()).forEach(losers::add);
             }
         }
-        losers.sort(java.util.Comparator.comparing(Copy::sourceFile).thenComparingLong(Copy::sourceLine));
+        losers.sort(java.util.Comparator.comparing(Copy::sourceFile)
+                .thenComparingLong(Copy::sourceLine)
+                .thenComparingLong(Copy::sourceRecord));
         return losers;
     }
 
@@ -195,10 +103,11 @@ public final class Cleanse {
      */
     public static Dataset<Row> markDuplicates(Dataset<Row> validated, List<Copy> losers) {
         List<Row> rows = new ArrayList<>(losers.size());
-        losers.forEach(l -> rows.add(RowFactory.create(l.sourceFile(), l.sourceLine(), true)));
+        losers.forEach(l -> rows.add(RowFactory.create(l.sourceFile(), l.sourceLine(), l.sourceRecord(), true)));
         StructType schema = new StructType()
                 .add("dup_file", DataTypes.StringType)
                 .add("dup_line", DataTypes.LongType)
+                .add("dup_record", DataTypes.LongType)
                 .add("duplicate", DataTypes.BooleanType);
         Dataset<Row> dups = validated.sparkSession().createDataFrame(rows, schema);
         return validated
@@ -206,10 +115,11 @@ public final class Cleanse {
                         broadcast(dups),
                         col("source_file")
                                 .equalTo(col("dup_file"))
-                                .and(col("source_line").equalTo(col("dup_line"))),
+                                .and(col("source_line").equalTo(col("dup_line")))
+                                .and(col("source_record").equalTo(col("dup_record"))),
                         "left_outer")
                 .withColumn("duplicate", coalesce(col("duplicate"), lit(false)))
-                .drop("dup_file", "dup_line");
+                .drop("dup_file", "dup_line", "dup_record");
     }
 
     /** Event lines that won deduplication ({@code marked} comes from {@link #markDuplicates}). */
@@ -242,13 +152,14 @@ public final class Cleanse {
                         col("location_key"),
                         col("source_file"),
                         col("source_line"),
+                        col("source_record"),
                         lit(runId).as("run_id"));
     }
 
     /**
-     * Rows of {@code quarantine/events}: every reason of every rejected line (scope {@code line}) and
-     * every rejected reading of a surviving event (scope {@code reading}). Rejected readings of a
-     * duplicate are dropped with it.
+     * Rows of {@code quarantine/events}: every reason of every rejected record (scope {@code line}),
+     * every rejected reading of a surviving event (scope {@code reading}) and the unreadable rest of a
+     * damaged file (scope {@code file}). Rejected readings of a duplicate are dropped with it.
      */
     public static Dataset<Row> quarantine(Dataset<Row> marked, String runId) {
         Dataset<Row> rejected =
@@ -259,9 +170,12 @@ public final class Cleanse {
     private static Dataset<Row> rejectRows(Dataset<Row> rows, String runId) {
         return QuarantineRows.of(rows.select(col("*"), explode(col("rejects")).as("q")), runId)
                 .reason(col("q.reason_code"), col("q.reason_detail"))
-                .scope(when(col("line_rejected"), lit(ReasonCode.Scope.LINE.code()))
+                .scope(when(col("q.scope").equalTo(ReasonCode.Scope.FILE.code()), col("q.scope"))
+                        .when(col("line_rejected"), lit(ReasonCode.Scope.LINE.code()))
                         .otherwise(lit(ReasonCode.Scope.READING.code())))
                 .input(col("raw_line"), col("source_file"), col("source_line"), timestamp_micros(col("arrival_us")))
+                .encoding(col("raw_encoding"))
+                .record(col("source_record"))
                 .device(col("device_id"))
                 .event(col("event_id"))
                 .metric(col("q.metric"))

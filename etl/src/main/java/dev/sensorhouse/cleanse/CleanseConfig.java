@@ -1,6 +1,7 @@
 package dev.sensorhouse.cleanse;
 
 import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.events.EventLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import java.util.Optional;
  *     what was processed before; both absent: incremental, the raw files not yet cleansed
  * @param lookback incremental runs list raw hours from the bookmark minus this (default 7 days), so
  *     files added to older arrival hours (backfills, simulations) are still found; files already
- *     cleansed are skipped by name
+ *     cleansed (same path and size) are skipped; new or changed files in older hours are reported
+ *     as skipped, not read
  * @param catalog the metric catalog (default: the one shipped in schemas/)
  * @param limits record size, future skew and lateness limits
  */
@@ -23,7 +25,7 @@ public record CleanseConfig(
         Optional<Instant> to,
         Duration lookback,
         MetricCatalog catalog,
-        CleanseLimits limits) {
+        EventLimits limits) {
     public static final Duration DEFAULT_LOOKBACK = Duration.ofDays(7);
 
     /** An incremental run with the default lookback, catalog and limits. */
@@ -34,7 +36,7 @@ public record CleanseConfig(
                 Optional.empty(),
                 DEFAULT_LOOKBACK,
                 MetricCatalog.defaults(),
-                CleanseLimits.DEFAULTS);
+                EventLimits.DEFAULTS);
     }
 
     /** A window run over the arrival hours starting in [from, to), with the default catalog and limits. */
@@ -45,7 +47,7 @@ public record CleanseConfig(
                 Optional.of(to),
                 DEFAULT_LOOKBACK,
                 MetricCatalog.defaults(),
-                CleanseLimits.DEFAULTS);
+                EventLimits.DEFAULTS);
     }
 
     public CleanseConfig {

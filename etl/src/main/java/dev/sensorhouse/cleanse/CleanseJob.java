@@ -3,6 +3,8 @@ package dev.sensorhouse.cleanse;
 import static org.apache.spark.sql.functions.*;
 
 import dev.sensorhouse.dimensions.Enrichment;
+import dev.sensorhouse.events.RawEventValidator;
+import dev.sensorhouse.quarantine.ReasonCode;
 import dev.sensorhouse.runtime.AuditedJob;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.Progress;
@@ -16,16 +18,11 @@ import dev.sensorhouse.zones.RawFile;
 import dev.sensorhouse.zones.SqlPredicates;
 import java.sql.Date;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -38,8 +35,12 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <ol>
  *   <li>Select the raw files: those of the window, or (incremental) those in arrival hours from the
- *       bookmark on that no successful run has cleansed.
- *   <li>Validate every line ({@link Cleanse#validate}) and keep the result in memory.
+ *       bookmark minus {@code --lookback} on that no successful run has cleansed at their present
+ *       size (new files, and files that grew or were replaced since). New or changed files in older
+ *       hours are reported (count in the run row, paths in the progress log), not read.
+ *   <li>Read every record of the files and validate it ({@link RawReader#validated}) and keep the
+ *       result in memory; a damaged file gives its records up to the damage and one
+ *       {@code unreadable_file} row for the rest.
  *   <li>Find duplicates within the run and against events already cleansed by other runs.
  *   <li>Give each event the keys of the {@code dims/device} and {@code dims/location} versions valid
  *       at its event time ({@link Enrichment}; the unknown member, -1, when there is none).
@@ -51,11 +52,15 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>Append the run's row to {@code control/job_runs}; that row moves the bookmark.
  * </ol>
  *
- * <p>Dangers: one writer per lake at a time (a second concurrent cleanse could interleave); a raw
- * file added to an arrival hour older than the bookmark minus {@code --lookback} is only picked up
- * by a {@code --from/--to} window.
+ * <p>A file is read up to the size it was listed with, so its rows and the run id (which hashes each
+ * file's path and size) always describe the same bytes, even while a writer appends to it.
+ *
+ * <p>Dangers: a raw file added to an arrival hour older than the bookmark minus {@code --lookback} is
+ * only reported, and picked up by a {@code --from/--to} window; a file replaced by one of exactly the
+ * same size is not noticed (sizes, not contents, are compared); listing the older hours to report
+ * skipped files reads the whole raw zone's listing on every incremental run.
  */
-public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCounts> {
+public final class CleanseJob extends AuditedJob<RawSelection, CleanseCounts> {
     public static final String JOB = "cleanse";
 
     private final CleanseConfig config;
@@ -65,33 +70,13 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
         this.config = config;
     }
 
-    /** The files a run processes, the bookmark it started from and the bookmark it leaves. */
-    record Selection(List<RawFile> files, Optional<Instant> bookmark, Optional<Instant> watermark) {
-        Optional<Instant> windowStart() {
-            return files.stream().map(RawFile::arrivalHour).min(Comparator.naturalOrder());
-        }
-
-        Optional<Instant> windowEnd() {
-            return files.stream()
-                    .map(RawFile::arrivalHour)
-                    .max(Comparator.naturalOrder())
-                    .map(h -> h.plus(Duration.ofHours(1)));
-        }
+    @Override
+    protected RawSelection select(List<JobRun> history) {
+        return RawSelection.of(lake.raw(), config, JobRuns.succeeded(history, JOB));
     }
 
     @Override
-    protected Selection select(List<JobRun> history) {
-        List<JobRun> succeeded = JobRuns.succeeded(history, JOB);
-        Optional<Instant> bookmark = bookmark(succeeded);
-        List<RawFile> listed = lake.raw()
-                .list(
-                        config.incremental() ? bookmark.map(b -> b.minus(config.lookback())) : config.from(),
-                        config.to());
-        return config.incremental() ? pending(listed, succeeded, bookmark) : new Selection(listed, bookmark, bookmark);
-    }
-
-    @Override
-    protected List<String> identity(Selection selection) {
+    protected List<String> identity(RawSelection selection) {
         List<String> parts = new ArrayList<>();
         parts.add(config.catalog().fingerprint());
         parts.add(config.limits().toString());
@@ -100,7 +85,7 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
     }
 
     @Override
-    protected String describe(Selection selection) {
+    protected String describe(RawSelection selection) {
         long bytes = selection.files().stream().mapToLong(RawFile::bytes).sum();
         return String.format(
                 java.util.Locale.ROOT,
@@ -124,28 +109,36 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
     }
 
     @Override
-    protected RunScope scope(Selection selection) {
+    protected RunScope scope(RawSelection selection) {
         return new RunScope(
                 config.incremental() ? RunScope.INCREMENTAL : RunScope.WINDOW,
                 config.incremental() ? selection.windowStart() : config.from(),
                 config.incremental() ? selection.windowEnd() : config.to(),
                 selection.watermark(),
-                selection.files().stream().map(RawFile::path).toList());
+                selection.files().stream().map(RawFile::path).toList(),
+                selection.files().stream()
+                        .collect(java.util.stream.Collectors.toMap(
+                                RawFile::path, RawFile::bytes, (a, b) -> a, java.util.TreeMap::new)));
     }
 
     @Override
-    protected CleanseCounts process(Selection selection, RunContext run) {
-        return selection.files().isEmpty() ? CleanseCounts.NONE : cleanse(selection, run);
+    protected CleanseCounts process(RawSelection selection, RunContext run) {
+        selection.reportSkipped(run.progress(), config.lookback());
+        CleanseCounts counts = selection.files().isEmpty() ? CleanseCounts.NONE : cleanse(selection, run);
+        return counts.withFilesSkippedByLookback(selection.skipped().size());
     }
 
-    private CleanseCounts cleanse(Selection selection, RunContext run) {
+    private CleanseCounts cleanse(RawSelection selection, RunContext run) {
         String runId = run.runId();
         Progress progress = run.progress();
         LakeTable cleansed = lake.cleansedReadings();
         LakeTable quarantine = lake.quarantineEvents();
         List<RawFile> files = selection.files();
-        JavaRDD<InternalRow> validatedRows = Cleanse.validate(
-                        RawReader.lines(lake, files), config.catalog(), config.limits())
+        JavaRDD<InternalRow> validatedRows = RawReader.validated(
+                        lake,
+                        files,
+                        new RawEventValidator(config.catalog(), config.limits()),
+                        config.limits().maxRecordBytes())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> validated = Cleanse.asDataset(lake.spark(), validatedRows);
         try {
@@ -153,17 +146,29 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
             Column eventUs = when(not(col("line_rejected")), col("event_us"));
             List<Row> perFile = validated
                     .groupBy("source_file")
-                    .agg(count(lit(1)), max("source_line"), min(eventUs), max(eventUs))
+                    .agg(
+                            sum(when(col("source_record").equalTo(1), 1L).otherwise(0L)),
+                            max("source_line"),
+                            min(eventUs),
+                            max(eventUs),
+                            sum(when(col("blank_line"), 0L).otherwise(1L)),
+                            sum(when(col("blank_line"), 1L).otherwise(0L)),
+                            sum(when(col("source_record").equalTo(2), 1L).otherwise(0L)))
                     .collectAsList();
             long linesIn = 0;
+            long blankLines = 0;
+            long concatenatedLines = 0;
             long firstEventUs = Long.MAX_VALUE;
             long lastEventUs = Long.MIN_VALUE;
             for (Row f : perFile) {
+                // Every line up to the last read has a row whose record is its first (ValidatedRows).
                 if (f.getLong(1) != f.getLong(2)) {
                     throw new JobFailedException("line accounting failed for " + f.getString(0) + ": " + f.getLong(1)
-                            + " rows for " + f.getLong(2) + " lines; nothing written");
+                            + " lines have rows, the last line is " + f.getLong(2) + "; nothing written");
                 }
-                linesIn += f.getLong(1);
+                linesIn += f.getLong(5);
+                blankLines += f.getLong(6);
+                concatenatedLines += f.getLong(7);
                 if (!f.isNullAt(3)) {
                     firstEventUs = Math.min(firstEventUs, f.getLong(3));
                     lastEventUs = Math.max(lastEventUs, f.getLong(4));
@@ -171,7 +176,8 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
             }
             List<Date> eventDates = datesBetween(firstEventUs, lastEventUs);
             progress.step(
-                    "validated %,d lines of %d files; events on %d dates", linesIn, perFile.size(), eventDates.size());
+                    "validated %,d records of %d files (%,d blank lines, %,d concatenated lines); events on %d dates",
+                    linesIn, perFile.size(), blankLines, concatenatedLines, eventDates.size());
 
             run.stage("deduplicate on event_id");
             List<Cleanse.Copy> losers =
@@ -185,7 +191,8 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
                     .drop("_event_ts");
             Row c = keyed.agg(
                             count(lit(1)),
-                            sum(when(col("line_rejected"), 1L).otherwise(0L)),
+                            sum(when(col("line_rejected").and(not(col("blank_line"))), 1L)
+                                    .otherwise(0L)),
                             sum(when(col("duplicate"), 1L).otherwise(0L)),
                             sum(when(not(col("line_rejected")).and(not(col("duplicate"))), 1L)
                                     .otherwise(0L)),
@@ -215,15 +222,20 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
                     c.getLong(5),
                     c.isNullAt(6) ? 0 : c.getLong(6),
                     byReason.values().stream().mapToLong(Long::longValue).sum(),
+                    blankLines,
+                    concatenatedLines,
+                    byReason.getOrDefault(ReasonCode.UNREADABLE_FILE.code(), 0L),
+                    0,
                     byReason);
             progress.step(
                     "%,d events, %,d duplicates, %,d readings",
                     counts.eventsCleansed(), counts.duplicates(), counts.readingsCleansed());
-            if (c.getLong(0) != linesIn || !counts.reconciles()) {
+            if (c.getLong(0) != linesIn + blankLines || !counts.reconciles()) {
                 throw new JobFailedException(String.format(
-                        "reconciliation failed, nothing written: lines_in %d (%d rows) != events_cleansed %d + lines_quarantined %d + duplicates %d",
+                        "reconciliation failed, nothing written: lines_in %d (%d rows, %d blank lines) != events_cleansed %d + lines_quarantined %d + duplicates %d",
                         counts.linesIn(),
                         c.getLong(0),
+                        blankLines,
                         counts.eventsCleansed(),
                         counts.linesQuarantined(),
                         counts.duplicates()));
@@ -282,9 +294,9 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
                     .filter(not(col("line_rejected")))
                     .withColumn("key_hash", Cleanse.keyHash())
                     .join(hashes, "key_hash")
-                    .select("event_id", "source_file", "source_line");
+                    .select("event_id", "source_file", "source_line", "source_record");
             for (Row r : newCopies.collectAsList()) {
-                copies.add(new Cleanse.Copy(r.getString(0), r.getString(1), r.getLong(2), false));
+                copies.add(new Cleanse.Copy(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), false));
             }
             Dataset<Row> priorCopies = prior.withColumn("key_hash", Cleanse.keyHash())
                     .join(hashes, "key_hash")
@@ -313,33 +325,6 @@ public final class CleanseJob extends AuditedJob<CleanseJob.Selection, CleanseCo
                 .filter(col("event_date").isin(eventDates.toArray()))
                 .filter(not(col("arrival_ts").isin(hours).and(col("source_file").isin(paths))))
                 .select("event_id");
-    }
-
-    /** The incremental bookmark: the newest arrival hour covered by a successful incremental run. */
-    static Optional<Instant> bookmark(List<JobRun> succeeded) {
-        return succeeded.stream()
-                .filter(r -> r.mode().equals("incremental"))
-                .map(JobRun::watermark)
-                .flatMap(Optional::stream)
-                .max(Comparator.naturalOrder());
-    }
-
-    /**
-     * The listed files (from the bookmark hour minus the lookback on) that no successful run has
-     * processed. The new bookmark is the newest hour listed: files still arriving in that hour are
-     * picked up next time.
-     */
-    static Selection pending(List<RawFile> listed, List<JobRun> succeeded, Optional<Instant> bookmark) {
-        Set<String> done = new HashSet<>();
-        succeeded.forEach(r -> done.addAll(r.inputFiles()));
-        List<RawFile> todo =
-                listed.stream().filter(f -> !done.contains(f.path())).sorted().toList();
-        Optional<Instant> newest = listed.stream().map(RawFile::arrivalHour).max(Comparator.naturalOrder());
-        Optional<Instant> watermark =
-                newest.isPresent() && bookmark.isPresent() && bookmark.get().isAfter(newest.get())
-                        ? bookmark
-                        : newest.or(() -> bookmark);
-        return new Selection(todo, bookmark, watermark);
     }
 
     /** The rows of the selected files in {@code cleansed/readings}: what a run replaces. */

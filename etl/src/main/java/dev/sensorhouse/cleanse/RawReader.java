@@ -1,32 +1,28 @@
 package dev.sensorhouse.cleanse;
 
+import dev.sensorhouse.events.RawEventValidator;
 import dev.sensorhouse.zones.HadoopConf;
 import dev.sensorhouse.zones.Lake;
 import dev.sensorhouse.zones.RawFile;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.sensorhouse.zones.RawRecords;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
- * Reads raw files as numbered lines: files packed into a few Spark tasks by size (a task reads its
- * files one after the other, whole, so gzip works and lines are numbered), each line kept verbatim with its file
- * (relative to the lake root), 1-based line number and arrival hour. Compressed files (.gz and the
- * other Hadoop codecs) are decompressed by their suffix. Spark's own text source cannot number lines,
- * which the quarantine needs for replay.
+ * Reads and validates raw files in Spark tasks: files are packed into a few tasks by size (a task
+ * reads its files one after the other, whole, so gzip works and lines are numbered), each file is read
+ * as records by {@link RawRecords} (lines, and the JSON objects of a line holding several) and each
+ * record validated where it is read, into {@link ValidatedRows}: no record is copied or shipped between
+ * reading and validation. A record keeps its file (relative to the lake root), 1-based line number,
+ * position in its line and arrival hour. Spark's own text source cannot number lines, which the
+ * quarantine needs for replay.
  */
 public final class RawReader {
     private RawReader() {}
@@ -34,15 +30,27 @@ public final class RawReader {
     /** Bytes a task reads before another task is worth its overhead. */
     static final long TASK_BYTES = 128L << 20;
 
-    public static JavaRDD<RawLine> lines(Lake lake, List<RawFile> files) {
+    /** The validated rows ({@link ValidatedRows#SCHEMA}) of the files' records. */
+    public static JavaRDD<InternalRow> validated(
+            Lake lake, List<RawFile> files, RawEventValidator validator, int keepBytes) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
         Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(lake.hadoopConf()));
         String root = lake.root();
         List<List<RawFile>> groups = groups(files, jsc.defaultParallelism());
-        return jsc.parallelize(groups, Math.max(1, groups.size()))
-                .flatMap(group -> group.stream()
-                        .flatMap(file -> stream(new LineIterator(conf.value(), root, file)))
-                        .iterator());
+        return jsc.parallelize(groups, Math.max(1, groups.size())).mapPartitions(tasks -> {
+            ValidatedRows rows = new ValidatedRows();
+            List<Iterator<InternalRow>> perFile = new ArrayList<>();
+            tasks.forEachRemaining(group -> group.forEach(file -> perFile.add(lazily(() -> rows.of(
+                    RawRecords.open(
+                            conf.value().get(),
+                            new Path(root + "/" + file.path()),
+                            file.bytes(),
+                            RawRecords.Framing.JSON_OBJECTS,
+                            keepBytes),
+                    file,
+                    validator)))));
+            return concat(perFile);
+        });
     }
 
     /**
@@ -73,61 +81,47 @@ public final class RawReader {
         return groups;
     }
 
-    private static java.util.stream.Stream<RawLine> stream(Iterator<RawLine> it) {
-        return java.util.stream.StreamSupport.stream(
-                java.util.Spliterators.spliteratorUnknownSize(it, java.util.Spliterator.ORDERED), false);
+    /** An iterator made when it is first asked, so a task opens one file at a time. */
+    private static Iterator<InternalRow> lazily(java.util.function.Supplier<Iterator<InternalRow>> open) {
+        return new Iterator<>() {
+            private Iterator<InternalRow> it;
+
+            @Override
+            public boolean hasNext() {
+                if (it == null) {
+                    it = open.get();
+                }
+                return it.hasNext();
+            }
+
+            @Override
+            public InternalRow next() {
+                hasNext();
+                return it.next();
+            }
+        };
     }
 
-    /** Streams one file's lines as rows, closing the file at its end. */
-    private static final class LineIterator implements Iterator<RawLine> {
-        private final RawFile file;
-        private final long arrivalUs;
-        private final BufferedReader reader;
-        private String next;
-        private long lineNo;
+    private static Iterator<InternalRow> concat(List<Iterator<InternalRow>> parts) {
+        Iterator<Iterator<InternalRow>> outer = parts.iterator();
+        return new Iterator<>() {
+            private Iterator<InternalRow> current = Collections.emptyIterator();
 
-        LineIterator(HadoopConf conf, String root, RawFile file) {
-            this.file = file;
-            this.arrivalUs = file.arrivalHour().getEpochSecond() * 1_000_000L;
-            Path path = new Path(root + "/" + file.path());
-            try {
-                FileSystem fs = path.getFileSystem(conf.get());
-                InputStream in = fs.open(path, 1 << 20);
-                CompressionCodec codec = new CompressionCodecFactory(conf.get()).getCodec(path);
-                if (codec != null) {
-                    in = codec.createInputStream(in);
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && outer.hasNext()) {
+                    current = outer.next();
                 }
-                this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 20);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot open raw file " + file.path(), e);
+                return current.hasNext();
             }
-            advance();
-        }
 
-        private void advance() {
-            try {
-                next = reader.readLine();
-                if (next == null) {
-                    reader.close();
+            @Override
+            public InternalRow next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read raw file " + file.path() + " after line " + lineNo, e);
+                return current.next();
             }
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next != null;
-        }
-
-        @Override
-        public RawLine next() {
-            if (next == null) {
-                throw new NoSuchElementException();
-            }
-            RawLine row = new RawLine(file.path(), ++lineNo, arrivalUs, next);
-            advance();
-            return row;
-        }
+        };
     }
 }

@@ -1,10 +1,10 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.cleanse.CleanseConfig;
-import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.dimensions.DimensionsConfig;
 import dev.sensorhouse.dimensions.NullRule;
+import dev.sensorhouse.events.EventLimits;
 import dev.sensorhouse.rollup.RollupConfig;
 import dev.sensorhouse.runtime.SparkSessions;
 import dev.sensorhouse.zones.Lake;
@@ -34,8 +34,11 @@ final class CommonOptions {
             "FILE",
             null,
             "metric catalog JSON (default: schemas/contracts/metric-catalog.json, built in)");
-    static final Option MAX_RECORD_BYTES =
-            Option.value("max-record-bytes", "N", "65536", "a longer raw line is quarantined as oversized_record");
+    static final Option MAX_RECORD_BYTES = Option.value(
+            "max-record-bytes",
+            "N",
+            "65536",
+            "a longer raw record is quarantined as oversized_record (its first N bytes kept)");
     static final Option MAX_FUTURE_SKEW = Option.value(
             "max-future-skew",
             "DURATION",
@@ -54,7 +57,8 @@ final class CommonOptions {
             "lookback",
             "DURATION",
             "7d",
-            "incremental runs also list this far before the bookmark, for files added to older arrival hours");
+            "incremental runs also list this far before the bookmark, for files added to older arrival hours;"
+                    + " new files older than that are reported, not read");
 
     static final List<Option> CLEANSE =
             List.of(LAKE, FROM, TO, LOOKBACK, CATALOG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_LATENESS, LOCK_WAIT);
@@ -183,7 +187,7 @@ final class CommonOptions {
 
     static CleanseConfig cleanseConfig(Options o) {
         MetricCatalog catalog = metricCatalog("cleanse", o);
-        CleanseLimits limits = limits("cleanse", o);
+        EventLimits limits = limits("cleanse", o);
         try {
             return new CleanseConfig(
                     lakeRoot(o), o.instant("from"), o.instant("to"), o.duration("lookback"), catalog, limits);
@@ -193,9 +197,9 @@ final class CommonOptions {
     }
 
     /** The validation limits (--max-record-bytes, --max-future-skew, --max-lateness). */
-    static CleanseLimits limits(String command, Options o) {
+    static EventLimits limits(String command, Options o) {
         try {
-            return new CleanseLimits(
+            return new EventLimits(
                     o.integer("max-record-bytes"), o.duration("max-future-skew"), o.duration("max-lateness"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(command + ": " + e.getMessage(), e);

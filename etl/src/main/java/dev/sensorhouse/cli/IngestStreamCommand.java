@@ -6,9 +6,9 @@ import dev.sensorhouse.stream.IngestStreamJob;
 import dev.sensorhouse.stream.kinesis.InitialPosition;
 import dev.sensorhouse.stream.kinesis.KinesisReceiverSource;
 import dev.sensorhouse.warehouse.WarehouseTarget;
+import dev.sensorhouse.zones.Lake;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -96,10 +96,9 @@ final class IngestStreamCommand implements Command {
     public int run(Options o) throws Exception {
         IngestStreamConfig config = config(o);
         RedisSpeedLayer.checkReachable(config.redis()); // before Spark starts: fail fast, naming Redis
-        IngestStreamJob.StreamResult result =
-                new IngestStreamJob(IngestStreamJob.session("sensorhouse-ingest-stream"), config, Main.argsOf(o)).run();
-        System.out.print(result.summary());
-        return result.error().isEmpty() ? 0 : 1;
+        Lake lake = Lake.at(IngestStreamJob.session("sensorhouse-ingest-stream"), config.lake());
+        System.out.print(new IngestStreamJob(lake, config, Main.argsOf(o)).run().summary());
+        return 0;
     }
 
     static IngestStreamConfig config(Options o) {
@@ -119,18 +118,7 @@ final class IngestStreamCommand implements Command {
                             o.optional("initial-timestamp").orElse(null)),
                     app,
                     batch.toMillis());
-            String url = o.optional("warehouse").orElseGet(() -> {
-                if (lake.contains("://")) {
-                    throw new IllegalArgumentException("--warehouse is required when the lake is not a local folder");
-                }
-                return Path.of(lake, "warehouse.duckdb").toString();
-            });
-            WarehouseTarget target = WarehouseTarget.of(
-                    url,
-                    o.optional("dialect"),
-                    o.optional("password-secret"),
-                    System.getenv(),
-                    WarehouseTarget::secretsManager);
+            WarehouseTarget target = LoadWarehouseCommand.target(o, lake);
             return new IngestStreamConfig(
                     lake,
                     source,

@@ -46,26 +46,36 @@ final class LoadWarehouseCommand implements Command {
         return new WarehouseLoad(lake, config).run();
     }
 
+    /**
+     * The warehouse of {@code --warehouse}, {@code --dialect} and {@code --password-secret}; by default
+     * the embedded DuckDB file {@code LAKE/warehouse.duckdb}, which only a local lake has.
+     *
+     * @throws IllegalArgumentException naming the option when the target cannot be made
+     */
+    static WarehouseTarget target(Options o, String lake) {
+        String url = o.optional("warehouse").orElseGet(() -> {
+            if (CommonOptions.hasScheme(lake)) {
+                throw new IllegalArgumentException(
+                        "--warehouse is required when the lake is not a local folder (the default DuckDB file LAKE/warehouse.duckdb cannot live on "
+                                + lake.substring(0, lake.indexOf("://") + 3)
+                                + "): give a JDBC URL or a local DuckDB file");
+            }
+            return Path.of(lake, "warehouse.duckdb").toString();
+        });
+        return WarehouseTarget.of(
+                url,
+                o.optional("dialect"),
+                o.optional("password-secret"),
+                System.getenv(),
+                WarehouseTarget::secretsManager);
+    }
+
     /** The load's config from the options (usage errors name the option). */
     static WarehouseConfig config(Options o) {
         String lake = CommonOptions.lakeRoot(o);
         try {
             MetricCatalog catalog = CommonOptions.metricCatalog("load-warehouse", o);
-            String url = o.optional("warehouse").orElseGet(() -> {
-                if (CommonOptions.hasScheme(lake)) {
-                    throw new IllegalArgumentException(
-                            "--warehouse is required when the lake is not a local folder (the default DuckDB file LAKE/warehouse.duckdb cannot live on "
-                                    + lake.substring(0, lake.indexOf("://") + 3)
-                                    + "): give a JDBC URL or a local DuckDB file");
-                }
-                return Path.of(lake, "warehouse.duckdb").toString();
-            });
-            WarehouseTarget target = WarehouseTarget.of(
-                    url,
-                    o.optional("dialect"),
-                    o.optional("password-secret"),
-                    System.getenv(),
-                    WarehouseTarget::secretsManager);
+            WarehouseTarget target = target(o, lake);
             String staging = o.optional("staging").orElseGet(() -> WarehouseConfig.defaultStaging(target));
             Optional<RedshiftCopy> copy = target.dialect() == dev.sensorhouse.warehouse.Dialect.REDSHIFT
                     ? Optional.of(RedshiftCopy.of(o.optional("iam-role"), System.getenv()))

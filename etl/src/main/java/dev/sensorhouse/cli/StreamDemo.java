@@ -1,18 +1,21 @@
 package dev.sensorhouse.cli;
 
-import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.events.EventLimits;
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.simulate.SimulateConfig;
 import dev.sensorhouse.simulate.Simulator;
 import dev.sensorhouse.speed.SpeedReader;
 import dev.sensorhouse.stream.IngestStreamConfig;
 import dev.sensorhouse.stream.IngestStreamJob;
+import dev.sensorhouse.stream.StreamCounts;
 import dev.sensorhouse.stream.emulation.LocalStreamServices;
 import dev.sensorhouse.stream.kinesis.InitialPosition;
 import dev.sensorhouse.stream.kinesis.KinesisProducer;
 import dev.sensorhouse.stream.kinesis.KinesisReceiverSource;
 import dev.sensorhouse.stream.kinesis.RawZonePublisher;
 import dev.sensorhouse.warehouse.WarehouseTarget;
+import dev.sensorhouse.zones.Lake;
 import dev.sensorhouse.zones.RawZone;
 import java.net.URI;
 import java.nio.file.Path;
@@ -121,7 +124,7 @@ final class StreamDemo {
                     Duration.ofSeconds(10),
                     1_000_000,
                     demoCatalog(scratch.resolve(RawZone.EVENTS_DIR)),
-                    CleanseLimits.DEFAULTS,
+                    EventLimits.DEFAULTS,
                     Optional.of(Duration.ofMinutes(4)),
                     Optional.of(Duration.ofSeconds(5)));
             // the KCL's emulator endpoints are JVM-wide AWS SDK v1 settings: set before any SDK client exists
@@ -130,14 +133,14 @@ final class StreamDemo {
             try (KinesisProducer producer =
                     new KinesisProducer(STREAM, "us-east-1", Optional.of(services.kinesisEndpoint()))) {
                 producer.createStreamIfMissing(2);
-                Future<IngestStreamJob.StreamResult> job = pool.submit(() -> new IngestStreamJob(
-                                IngestStreamJob.session("sensorhouse-demo-stream"), config, "demo --stream")
-                        .run());
+                Lake tables = Lake.at(IngestStreamJob.session("sensorhouse-demo-stream"), config.lake());
+                Future<JobResult<StreamCounts>> job =
+                        pool.submit(() -> new IngestStreamJob(tables, config, "demo --stream").run());
                 System.out.println(
                         "== streaming 4 minutes of 100 probes (about a minute at 100 records/s) into " + STREAM);
                 long sent = new RawZonePublisher(producer, 100).publish(scratch.resolve(RawZone.EVENTS_DIR));
                 System.out.println("sent " + sent + " records; ingest-stream stops 5 s after the last one");
-                IngestStreamJob.StreamResult result = job.get();
+                JobResult<StreamCounts> result = job.get();
                 System.out.print(result.summary());
             } finally {
                 pool.shutdownNow();

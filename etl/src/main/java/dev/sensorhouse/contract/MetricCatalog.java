@@ -22,7 +22,11 @@ import java.util.TreeMap;
  * conversions, its valid range and its alert thresholds. The default ships in
  * {@code schemas/contracts/metric-catalog.json}; {@code --metrics-catalog FILE} replaces it.
  *
- * <p>A conversion is {@code canonical = (value + offset) * scale}.
+ * <p>A conversion is {@code canonical = (value + offset) * scale}. Each accepted unit may list
+ * {@code aliases}: other spellings and symbols of the same unit ({@code °C}, {@code degC}, {@code Cel}
+ * for {@code celsius}). A unit given by an event matches a unit name or alias ignoring case and
+ * surrounding whitespace ({@link #fold}); two spellings that fold to the same text must mean the same
+ * conversion, or the catalog is rejected.
  */
 public final class MetricCatalog implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -35,7 +39,12 @@ public final class MetricCatalog implements Serializable {
         }
     }
 
-    /** One metric of the catalog; {@code alertLow} and {@code alertHigh} are null when not set. */
+    /**
+     * One metric of the catalog; {@code alertLow} and {@code alertHigh} are null when not set.
+     *
+     * @param units each accepted unit's name (as the catalog writes it) and conversion
+     * @param spellings every accepted spelling, folded ({@link #fold}), to the unit name it means
+     */
     public record Metric(
             String name,
             String profile,
@@ -44,8 +53,24 @@ public final class MetricCatalog implements Serializable {
             double max,
             Double alertLow,
             Double alertHigh,
-            Map<String, Conversion> units)
-            implements Serializable {}
+            Map<String, Conversion> units,
+            Map<String, String> spellings)
+            implements Serializable {
+
+        /** The conversion of a unit as an event gives it (any accepted spelling, any case); null when not accepted. */
+        public Conversion conversion(String given) {
+            String name = spellings.get(given);
+            if (name == null) {
+                name = spellings.get(fold(given));
+            }
+            return name == null ? null : units.get(name);
+        }
+    }
+
+    /** A unit spelling as it is matched: without surrounding whitespace, in lower case. */
+    public static String fold(String unit) {
+        return unit.strip().toLowerCase(java.util.Locale.ROOT);
+    }
 
     private final Map<String, Metric> metrics;
     private final String fingerprint;
@@ -115,17 +140,19 @@ public final class MetricCatalog implements Serializable {
             throw new IllegalArgumentException(where + ": min " + min + " is greater than max " + max);
         }
         Map<String, Conversion> units = new TreeMap<>();
+        Map<String, String> spellings = new TreeMap<>();
         units.put(unit, new Conversion(0, 1));
         JsonNode unitsNode = node.path("units");
         if (!unitsNode.isMissingNode() && !unitsNode.isObject()) {
-            throw new IllegalArgumentException(where + ": \"units\" must be an object of unit -> {offset, scale}");
+            throw new IllegalArgumentException(
+                    where + ": \"units\" must be an object of unit -> {offset, scale, aliases}");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = unitsNode.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> u = it.next();
             JsonNode c = u.getValue();
             if (!c.isObject()) {
                 throw new IllegalArgumentException(
-                        where + ": unit \"" + u.getKey() + "\" must be an object {offset, scale}");
+                        where + ": unit \"" + u.getKey() + "\" must be an object {offset, scale, aliases}");
             }
             double offset = optionalNumber(c, "offset", where).orElse(0.0);
             double scale = optionalNumber(c, "scale", where).orElse(1.0);
@@ -134,6 +161,23 @@ public final class MetricCatalog implements Serializable {
             }
             units.put(u.getKey(), new Conversion(offset, scale));
         }
+        for (Iterator<Map.Entry<String, JsonNode>> it = unitsNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> u = it.next();
+            spell(spellings, units, u.getKey(), u.getKey(), where);
+            JsonNode aliases = u.getValue().path("aliases");
+            if (!aliases.isMissingNode() && !aliases.isArray()) {
+                throw new IllegalArgumentException(
+                        where + ": unit \"" + u.getKey() + "\": \"aliases\" must be an array of strings");
+            }
+            for (JsonNode alias : aliases) {
+                if (!alias.isTextual() || alias.asText().isBlank()) {
+                    throw new IllegalArgumentException(where + ": unit \"" + u.getKey()
+                            + "\": each alias must be a non-empty string, got " + alias);
+                }
+                spell(spellings, units, alias.asText(), u.getKey(), where);
+            }
+        }
+        spell(spellings, units, unit, unit, where);
         return new Metric(
                 name,
                 node.path("profile").asText(""),
@@ -142,7 +186,19 @@ public final class MetricCatalog implements Serializable {
                 max,
                 optionalNumber(node, "alert_low", where).orElse(null),
                 optionalNumber(node, "alert_high", where).orElse(null),
-                Map.copyOf(units));
+                Map.copyOf(units),
+                Map.copyOf(spellings));
+    }
+
+    /** Records that {@code spelling} means unit {@code name}; a folded clash with another conversion is an error. */
+    private static void spell(
+            Map<String, String> spellings, Map<String, Conversion> units, String spelling, String name, String where) {
+        String folded = fold(spelling);
+        String earlier = spellings.putIfAbsent(folded, name);
+        if (earlier != null && !units.get(earlier).equals(units.get(name))) {
+            throw new IllegalArgumentException(where + ": unit spelling \"" + spelling + "\" of \"" + name
+                    + "\" matches \"" + earlier + "\" (units match ignoring case), which converts differently");
+        }
     }
 
     private static String requiredText(JsonNode node, String field, String where) {

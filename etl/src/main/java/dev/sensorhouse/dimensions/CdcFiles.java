@@ -58,6 +58,16 @@ public final class CdcFiles {
             }
             break;
         }
+        return lineRecords(lines);
+    }
+
+    /** The records of one file's text as JSON lines only (no document), e.g. when a line of it had to be left out. */
+    public static List<NumberedRecord> lineRecords(String content) {
+        String text = content.startsWith("\uFEFF") ? content.substring(1) : content;
+        return lineRecords(text.lines().toList());
+    }
+
+    private static List<NumberedRecord> lineRecords(List<String> lines) {
         List<NumberedRecord> out = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             if (!lines.get(i).isBlank()) {

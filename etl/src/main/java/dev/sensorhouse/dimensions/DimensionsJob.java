@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import dev.sensorhouse.quarantine.QuarantineRows;
+import dev.sensorhouse.quarantine.ReasonCode;
 import dev.sensorhouse.runtime.AuditedJob;
 import dev.sensorhouse.runtime.Columns;
 import dev.sensorhouse.runtime.Progress;
@@ -56,7 +57,9 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>Re-key the facts of the touched devices (and of the devices at touched locations) from the
  *       batch's earliest change on: readings, hourly and daily rows whose point-in-time keys
  *       ({@link Enrichment}) changed are MERGEd with the new keys.
- *   <li>Append the run's row to {@code control/job_runs}; that row marks the files as read.
+ *   <li>Append the run's row to {@code control/job_runs}; that row marks the files as read, except
+ *       damaged ones (an {@code unreadable_file} quarantine row), which the next run reads again, so a
+ *       replaced file is applied once it is whole. A damaged snapshot is never applied in part.
  * </ol>
  *
  * <p>Every commit is idempotent, so a rerun, or the successor of a run killed between commits,
@@ -68,6 +71,8 @@ public final class DimensionsJob extends AuditedJob<DimensionsJob.Selection, Dim
     public static final String JOB = "dimensions";
 
     private final DimensionsConfig config;
+    /** Files found damaged by this run: not recorded as read. */
+    private final Set<String> unreadable = new HashSet<>();
 
     public DimensionsJob(Lake lake, DimensionsConfig config, String args) {
         super(lake, JOB, args);
@@ -152,7 +157,10 @@ public final class DimensionsJob extends AuditedJob<DimensionsJob.Selection, Dim
                 config.incremental() ? times.stream().min(Comparator.naturalOrder()) : config.from(),
                 config.incremental() ? newest : config.to(),
                 newest,
-                selection.pending().stream().map(RegistryFile::path).toList());
+                selection.pending().stream()
+                        .map(RegistryFile::path)
+                        .filter(p -> !unreadable.contains(p))
+                        .toList());
     }
 
     @Override
@@ -204,6 +212,11 @@ public final class DimensionsJob extends AuditedJob<DimensionsJob.Selection, Dim
                 }
             }
             long quarantined = recordsIn - changes;
+            parsed.filter(col("reason_code").equalTo(ReasonCode.UNREADABLE_FILE.code()))
+                    .select("source_file")
+                    .distinct()
+                    .collectAsList()
+                    .forEach(r -> unreadable.add(r.getString(0)));
             progress.step(
                     "parsed %,d records: %,d changes, %,d quarantined %s", recordsIn, changes, quarantined, byReason);
             run.stage("write quarantine/events");
@@ -212,6 +225,9 @@ public final class DimensionsJob extends AuditedJob<DimensionsJob.Selection, Dim
             Tally tally = new Tally();
             Map<String, List<RegistryFile>> batches = new TreeMap<>();
             for (RegistryFile f : pending) {
+                if (f.source() == RegistryFile.Source.SNAPSHOT && unreadable.contains(f.path())) {
+                    continue; // a partial snapshot would end every item after the damage
+                }
                 batches.computeIfAbsent(
                                 f.source() == RegistryFile.Source.SNAPSHOT
                                         ? f.effectiveAt().toString()
@@ -391,6 +407,8 @@ public final class DimensionsJob extends AuditedJob<DimensionsJob.Selection, Dim
     /** The parsed records that failed, as {@code quarantine/events} rows. */
     private static Dataset<Row> quarantineRows(Dataset<Row> parsed, String runId) {
         return QuarantineRows.of(parsed.filter(not(col("ok"))), runId)
+                .scope(col("scope"))
+                .encoding(col("raw_encoding"))
                 .device(when(col("entity").equalTo(Entity.DEVICE.code()), col("natural_key")))
                 .rows();
     }

@@ -1,23 +1,17 @@
 package dev.sensorhouse.dimensions;
 
+import dev.sensorhouse.quarantine.RawInput;
 import dev.sensorhouse.quarantine.ReasonCode;
 import dev.sensorhouse.zones.HadoopConf;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
+import dev.sensorhouse.zones.RawRecords;
+import dev.sensorhouse.zones.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -33,8 +27,15 @@ import scala.collection.JavaConverters;
  * Reads registry files into one row per record (snapshot row or CDC record): either a change, in
  * the shape of {@code dims/registry_changes} plus {@code attr_hash}, or a rejection with its reason
  * and the verbatim record. Files are read whole (so lines are numbered and gzip works), packed into
- * as many Spark tasks as there are cores. CSV headers are checked on the driver first, so a snapshot missing a required
- * column fails the run before anything is read.
+ * as many Spark tasks as there are cores, through the raw zone's byte-level reader ({@link RawRecords}), so registry files
+ * get the raw events' treatment of bad bytes: a line that is not UTF-8 is rejected as
+ * {@code invalid_encoding} with its bytes in base64, a line longer than {@link #MAX_RECORD_BYTES} as
+ * {@code oversized_record}, and a damaged (truncated or corrupt compressed) file gives one
+ * {@code unreadable_file} row for its unreadable rest. A damaged CDC file's records before the damage
+ * are read as usual; a damaged snapshot is not applied at all (its rows are dropped, the
+ * {@code unreadable_file} row stands for the file), since a partial snapshot would end the versions of
+ * every item after the damage. CSV headers are checked on the driver first, so a snapshot missing a
+ * required column fails the run before anything is read.
  */
 public final class RegistryReader {
     private RegistryReader() {}
@@ -55,17 +56,22 @@ public final class RegistryReader {
             .add("source_line", DataTypes.LongType, false)
             .add("arrival_ts", DataTypes.TimestampType, false)
             .add("raw_line", DataTypes.StringType)
+            .add("raw_encoding", DataTypes.StringType)
             .add("reason_code", DataTypes.StringType)
-            .add("reason_detail", DataTypes.StringType);
+            .add("reason_detail", DataTypes.StringType)
+            .add("scope", DataTypes.StringType);
+
+    /** A registry line longer than this is {@code oversized_record}; only its first bytes are kept. */
+    static final int MAX_RECORD_BYTES = 1 << 20;
 
     public static Dataset<Row> read(SparkSession spark, List<RegistryFile> files) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         for (RegistryFile f : files) {
             if (f.source() == RegistryFile.Source.SNAPSHOT && f.format() == RegistryFile.Format.CSV) {
-                try (BufferedReader in = open(conf, f)) {
-                    SnapshotRows.header(Dimension.of(f.entity()), f.path(), in.readLine());
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + f.uri(), e);
+                try (RawRecords in = open(conf, f)) {
+                    if (in.next()) { // a damaged file without a first line is quarantined by its task
+                        SnapshotRows.header(Dimension.of(f.entity()), f.path(), text(in, f));
+                    }
                 }
             }
         }
@@ -131,31 +137,33 @@ public final class RegistryReader {
 
     static List<Row> records(Configuration conf, Slice slice) {
         RegistryFile file = slice.file();
-        try (BufferedReader in = open(conf, file)) {
+        try (RawRecords in = open(conf, file)) {
             return file.source() == RegistryFile.Source.CDC ? cdc(file, in) : snapshot(slice, in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file.uri(), e);
         }
     }
 
-    private static List<Row> snapshot(Slice slice, BufferedReader in) throws IOException {
+    private static List<Row> snapshot(Slice slice, RawRecords in) {
         RegistryFile file = slice.file();
         Dimension dimension = Dimension.of(file.entity());
         List<Row> out = new ArrayList<>();
         List<String> header = null;
-        long lineNo = 0;
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-            lineNo++;
-            if (line.endsWith("\r")) {
-                line = line.substring(0, line.length() - 1);
-            }
+        long rowsRead = 0;
+        while (in.next()) {
+            long lineNo = in.line();
             if (file.format() == RegistryFile.Format.CSV && header == null) {
-                header = SnapshotRows.header(dimension, file.path(), line);
+                header = SnapshotRows.header(dimension, file.path(), text(in, file));
                 continue;
             }
-            if (line.isBlank() || lineNo % slice.parts() != slice.part()) {
+            rowsRead++;
+            if (in.blank() || lineNo % slice.parts() != slice.part()) {
                 continue;
             }
+            Row bad = unreadableBytes(file, in);
+            if (bad != null) {
+                out.add(bad);
+                continue;
+            }
+            String line = new String(in.buffer(), in.offset(), in.length(), StandardCharsets.UTF_8);
             SnapshotRows.Outcome o = file.format() == RegistryFile.Format.CSV
                     ? SnapshotRows.csv(dimension, header, line)
                     : SnapshotRows.json(dimension, line);
@@ -182,13 +190,41 @@ public final class RegistryReader {
                         null));
             }
         }
+        if (in.damage().isPresent()) {
+            out.clear(); // a partial snapshot is not applied
+            if (slice.part() == 0) {
+                out.add(damaged(
+                        file,
+                        in.damage().get(),
+                        "the snapshot is not applied: its " + rowsRead
+                                + " rows read before the damage would end the versions of every item after it"));
+            }
+        }
         return out;
     }
 
-    private static List<Row> cdc(RegistryFile file, BufferedReader in) throws IOException {
-        String content = in.lines().collect(Collectors.joining("\n"));
+    private static List<Row> cdc(RegistryFile file, RawRecords in) {
+        StringBuilder content = new StringBuilder();
         List<Row> out = new ArrayList<>();
-        for (CdcFiles.NumberedRecord r : CdcFiles.records(content)) {
+        boolean linesOnly = false;
+        long lines = 0;
+        while (in.next()) {
+            for (; lines < in.line() - 1; lines++) {
+                content.append('\n');
+            }
+            lines = in.line();
+            Row bad = unreadableBytes(file, in);
+            if (bad != null) {
+                out.add(bad);
+                linesOnly = true; // a document with a line left out must not parse as one
+            } else {
+                content.append(new String(in.buffer(), in.offset(), in.length(), StandardCharsets.UTF_8));
+            }
+            content.append('\n');
+        }
+        linesOnly |= in.damage().isPresent();
+        for (CdcFiles.NumberedRecord r :
+                linesOnly ? CdcFiles.lineRecords(content.toString()) : CdcFiles.records(content.toString())) {
             CdcRecord.Outcome o = CdcRecord.parse(r.text());
             if (o instanceof CdcRecord.Outcome.Rejected rej) {
                 out.add(rejected(file, r.line(), r.text(), rej.reason(), rej.detail(), rej.naturalKey()));
@@ -216,7 +252,66 @@ public final class RegistryReader {
                     null,
                     c.eventId()));
         }
+        in.damage().ifPresent(d -> out.add(damaged(file, d, "the records before it were read")));
         return out;
+    }
+
+    /** A rejection of the current line when its bytes cannot be read as text (too long, or not UTF-8); else null. */
+    private static Row unreadableBytes(RegistryFile file, RawRecords in) {
+        if (in.size() > in.length()) {
+            RawInput raw = RawInput.clipped(in.buffer(), in.offset(), in.length());
+            return rejected(
+                    file,
+                    in.line(),
+                    raw,
+                    ReasonCode.OVERSIZED_RECORD,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "line is %,d bytes, more than the limit of %,d",
+                            in.size(),
+                            MAX_RECORD_BYTES),
+                    null);
+        }
+        int bad = Utf8.firstInvalid(in.buffer(), in.offset(), in.length());
+        if (bad >= 0) {
+            return rejected(
+                    file,
+                    in.line(),
+                    RawInput.base64(in.buffer(), in.offset(), in.length()),
+                    ReasonCode.INVALID_ENCODING,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "byte 0x%02X at offset %d is not UTF-8; raw_line holds the line's bytes in base64",
+                            in.buffer()[in.offset() + bad] & 0xFF,
+                            bad),
+                    null);
+        }
+        return null;
+    }
+
+    /** The row that stands for the unreadable rest of a damaged file. */
+    private static Row damaged(RegistryFile file, RawRecords.Damage d, String consequence) {
+        RawInput raw = d.partialSize() > d.partial().length
+                ? RawInput.clipped(d.partial(), 0, d.partial().length)
+                : RawInput.of(d.partial(), 0, d.partial().length);
+        String detail = String.format(
+                java.util.Locale.ROOT,
+                "the file cannot be read from line %d on (%s); %s; raw_line holds the %,d bytes read of line %d",
+                d.line(),
+                d.error(),
+                consequence,
+                d.partialSize(),
+                d.line());
+        return rejected(file, d.line(), raw, ReasonCode.UNREADABLE_FILE, detail, null);
+    }
+
+    /** The current line as text (a CSV header). */
+    private static String text(RawRecords in, RegistryFile file) {
+        if (!Utf8.valid(in.buffer(), in.offset(), in.length()) || in.size() > in.length()) {
+            throw new IllegalArgumentException(
+                    file.path() + ": the header line is not UTF-8 text of at most " + MAX_RECORD_BYTES + " bytes");
+        }
+        return new String(in.buffer(), in.offset(), in.length(), StandardCharsets.UTF_8);
     }
 
     private static Row change(
@@ -246,11 +341,23 @@ public final class RegistryReader {
                 Timestamp.from(file.effectiveAt()),
                 null,
                 null,
+                null,
+                null,
                 null);
     }
 
     private static Row rejected(
             RegistryFile file, long line, String raw, ReasonCode reason, String detail, String key) {
+        return rejected(file, line, raw, RawInput.TEXT, reason, detail, key);
+    }
+
+    private static Row rejected(
+            RegistryFile file, long line, RawInput raw, ReasonCode reason, String detail, String key) {
+        return rejected(file, line, raw.text(), raw.encoding(), reason, detail, key);
+    }
+
+    private static Row rejected(
+            RegistryFile file, long line, String raw, String encoding, ReasonCode reason, String detail, String key) {
         String entity = file.entity() == null ? null : file.entity().code();
         return RowFactory.create(
                 false,
@@ -267,18 +374,13 @@ public final class RegistryReader {
                 line,
                 Timestamp.from(file.effectiveAt()),
                 raw,
+                encoding,
                 reason.code(),
-                detail);
+                detail,
+                reason.scope().code());
     }
 
-    private static BufferedReader open(Configuration conf, RegistryFile file) throws IOException {
-        Path path = new Path(file.uri());
-        FileSystem fs = path.getFileSystem(conf);
-        InputStream in = fs.open(path, 1 << 20);
-        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
-        if (codec != null) {
-            in = codec.createInputStream(in);
-        }
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 20);
+    private static RawRecords open(Configuration conf, RegistryFile file) {
+        return RawRecords.open(conf, new Path(file.uri()), file.bytes(), RawRecords.Framing.LINES, MAX_RECORD_BYTES);
     }
 }

@@ -13,7 +13,8 @@ import org.apache.spark.sql.Row;
  * Builds rows of {@code quarantine/events}, the one quarantine every job writes to: each job says
  * which of its columns give the reason, the verbatim input and where it was read, and this class
  * makes the contract's columns from them ({@code arrival_date} from {@code arrival_ts}; {@code scope}
- * {@code line} unless given; device, event and metric null unless given). Pure.
+ * {@code line} unless given; {@code raw_encoding} {@code text} and {@code source_record} 1 unless given;
+ * device, event and metric null unless given). Pure.
  *
  * <pre>{@code
  * QuarantineRows.of(rejected, runId)
@@ -32,8 +33,10 @@ public final class QuarantineRows {
     private Column reasonDetail = col("reason_detail");
     private Column scope = lit(ReasonCode.Scope.LINE.code());
     private Column rawLine = col("raw_line");
+    private Column rawEncoding = lit(RawInput.TEXT);
     private Column sourceFile = col("source_file");
     private Column sourceLine = col("source_line");
+    private Column sourceRecord = lit(1L);
     private Column arrivalTs = col("arrival_ts");
     private Column deviceId = NONE;
     private Column eventId = NONE;
@@ -71,6 +74,18 @@ public final class QuarantineRows {
         return this;
     }
 
+    /** How {@code raw_line} holds the input, {@code text} or {@code base64} ({@link RawInput}); default {@code text}. */
+    public QuarantineRows encoding(Column rawEncoding) {
+        this.rawEncoding = rawEncoding;
+        return this;
+    }
+
+    /** The 1-based position of the record in its line; default 1. */
+    public QuarantineRows record(Column sourceRecord) {
+        this.sourceRecord = sourceRecord;
+        return this;
+    }
+
     public QuarantineRows device(Column deviceId) {
         this.deviceId = deviceId;
         return this;
@@ -94,8 +109,10 @@ public final class QuarantineRows {
                 reasonDetail.as("reason_detail"),
                 scope.as("scope"),
                 rawLine.as("raw_line"),
+                rawEncoding.as("raw_encoding"),
                 sourceFile.as("source_file"),
                 sourceLine.as("source_line"),
+                sourceRecord.cast("bigint").as("source_record"),
                 arrivalTs.as("arrival_ts"),
                 to_date(arrivalTs).as("arrival_date"),
                 deviceId.as("device_id"),

@@ -1,9 +1,11 @@
 package dev.sensorhouse.quarantine;
 
 /**
- * Why a raw line or a reading was quarantined. Line-level codes reject the whole line and are checked
- * in declaration order, so each line gets the first fault it has; reading-level codes reject one
- * metric of an otherwise good event.
+ * Why a raw line or a reading was quarantined. Line-level codes reject the whole record (a line, or one
+ * object of a line holding several) and are checked in declaration order, so each record gets the first
+ * fault it has; reading-level codes reject one metric of an otherwise good event. The file-level code
+ * {@code unreadable_file} stands for the part of a raw file that could not be read (a truncated or
+ * corrupt compressed file): the records before the damage are processed as usual.
  *
  * <p>The same codes also serve the registry inputs of the dimensions (DynamoDB-stream CDC records and
  * snapshot CSV rows): there {@code invalid_device_id} covers every entity's natural key, and two codes
@@ -12,8 +14,11 @@ package dev.sensorhouse.quarantine;
  * cannot be split into its columns). The cleanse job never produces them.
  */
 public enum ReasonCode {
+    UNREADABLE_FILE(Scope.FILE),
     OVERSIZED_RECORD(Scope.LINE),
+    INVALID_ENCODING(Scope.LINE),
     MALFORMED_JSON(Scope.LINE),
+    DUPLICATE_KEY(Scope.LINE),
     MISSING_FIELD(Scope.LINE),
     INVALID_TYPE(Scope.LINE),
     INVALID_DEVICE_ID(Scope.LINE),
@@ -28,6 +33,7 @@ public enum ReasonCode {
 
     /** What a reason rejects. */
     public enum Scope {
+        FILE,
         LINE,
         READING;
 

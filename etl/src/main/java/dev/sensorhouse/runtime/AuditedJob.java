@@ -18,7 +18,9 @@ import org.apache.spark.SparkContext;
  * selects and how it processes it; this class owns everything around that.
  *
  * <ol>
- *   <li>Take the lake's writer lock ({@link WriterLock}), waiting up to the lake's lock wait.
+ *   <li>Take the lake's writer lock ({@link WriterLock}), waiting up to the lake's lock wait. A batch
+ *       job holds it for the whole run; a long-running job ({@link LockScope#COMMITS}) only while it
+ *       selects, around each of its commits, and while it records the run.
  *   <li>Read the run history ({@code control/job_runs}) and let the job {@link #select} its work.
  *   <li>Derive the run id from everything that decides the output ({@link #identity}; the same work
  *       gets the same id, {@link RunIds}) and the attempt (earlier rows with that id, plus one).
@@ -28,8 +30,8 @@ import org.apache.spark.SparkContext;
  *   <li>Check that the counts reconcile, reach the failpoint {@code <job>.before-run-record}, check the
  *       lock was not lost, and append the SUCCEEDED row; that row moves the job's bookmark.
  *   <li>On any failure: restore each table to its version before the run, but only across commits
- *       tagged with this run's id (never another writer's), append a FAILED row with the error, and
- *       throw {@link JobFailedException}.
+ *       tagged with this run's id (never another writer's; a {@link LockScope#COMMITS} job keeps its
+ *       commits), append a FAILED row with the error, and throw {@link JobFailedException}.
  *   <li>Release the job group, the commit tag and the lock.
  * </ol>
  *
@@ -76,11 +78,33 @@ public abstract class AuditedJob<S, C extends RunCounts> {
     /** What the run covers, as its row records it. */
     protected abstract RunScope scope(S selection);
 
+    /** How long a run holds the lake's writer lock. */
+    public enum LockScope {
+        /**
+         * The whole run: a batch job, whose commits are steps of one unit of work, undone together when
+         * the run fails.
+         */
+        RUN,
+        /**
+         * While it selects and records, and around each of its own commits ({@link RunContext#exclusive}):
+         * a long-running job (the stream), whose every commit is complete on its own and is kept when the
+         * run fails later.
+         */
+        COMMITS
+    }
+
+    /** The lock scope of this job; {@link LockScope#RUN} unless a job says otherwise. */
+    protected LockScope lockScope() {
+        return LockScope.RUN;
+    }
+
     /** Runs the job once: see the class comment for the steps. */
     public final JobResult<C> run() {
         Instant started = Instant.now();
         Progress progress = new Progress(job);
-        try (WriterLock.Lease lock = lake.writerLock().acquire(job, lake.lockWait(), progress::note)) {
+        WriterLock.Lease lock = null;
+        try {
+            lock = lock(progress);
             JobRuns jobRuns = lake.jobRuns();
             List<JobRun> history = jobRuns.all();
             S selection = select(history);
@@ -94,15 +118,22 @@ public abstract class AuditedJob<S, C extends RunCounts> {
             for (LakeTable t : tables) {
                 before.put(t.ensureExists(), t.version());
             }
+            if (lockScope() == LockScope.COMMITS) {
+                lock.close();
+                lock = null;
+            }
             SparkContext spark = lake.spark().sparkContext();
             spark.setJobGroup(runId, job + " " + runId, false);
             lake.spark().conf().set(COMMIT_TAG, runId);
             try {
-                C counts = process(selection, new RunContext(job, runId, attempt, progress, spark));
+                C counts = process(selection, new RunContext(job, runId, attempt, progress, spark, lake));
                 if (!counts.reconciles()) {
                     throw new JobFailedException("reconciliation failed: " + counts.reconciliation());
                 }
                 Failpoints.reach(job + ".before-run-record");
+                if (lock == null) {
+                    lock = lock(progress);
+                }
                 if (lock.lost()) {
                     throw new JobFailedException(
                             "the lake's writer lock was taken over by another run while this run held it");
@@ -114,11 +145,16 @@ public abstract class AuditedJob<S, C extends RunCounts> {
                 return new JobResult<>(job, runId, attempt, counts, Durations.seconds(started, ended));
             } catch (Exception e) {
                 String error = JobFailedException.describe(e);
-                List<String> kept = restoreOwnCommits(before, runId);
-                if (!kept.isEmpty()) {
-                    error += "; not restored, another writer committed since: " + String.join(", ", kept);
-                }
                 try {
+                    if (lock == null) {
+                        lock = lock(progress);
+                    }
+                    if (lockScope() == LockScope.RUN) {
+                        List<String> kept = restoreOwnCommits(before, runId);
+                        if (!kept.isEmpty()) {
+                            error += "; not restored, another writer committed since: " + String.join(", ", kept);
+                        }
+                    }
                     jobRuns.append(row(
                             runId,
                             attempt,
@@ -141,7 +177,15 @@ public abstract class AuditedJob<S, C extends RunCounts> {
             }
         } catch (WriterLock.LockedException e) {
             throw new JobFailedException(job + ": " + e.getMessage(), e);
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
+    }
+
+    private WriterLock.Lease lock(Progress progress) {
+        return lake.writerLock().acquire(job, lake.lockWait(), progress::note);
     }
 
     /**
@@ -192,6 +236,7 @@ public abstract class AuditedJob<S, C extends RunCounts> {
                 scope.watermark(),
                 counts.asMap(),
                 scope.inputs(),
+                scope.inputBytes(),
                 LakeTable.versions(tables.toArray(LakeTable[]::new)),
                 Optional.ofNullable(error),
                 args);

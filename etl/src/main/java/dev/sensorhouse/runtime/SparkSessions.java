@@ -57,8 +57,12 @@ public final class SparkSessions {
             Class<?> extension = Class.forName(
                     "io.delta.sql.DeltaSparkSessionExtension", false, SparkSessions.class.getClassLoader());
             java.security.CodeSource source = extension.getProtectionDomain().getCodeSource();
-            System.err.println("[spark] Delta Lake " + io.delta.package$.MODULE$.VERSION() + " from "
-                    + (source == null ? "the classpath" : source.getLocation()));
+            // The progress logger "sensorhouse.spark": shown like a job's progress lines, as "[spark] ...".
+            org.slf4j.LoggerFactory.getLogger("sensorhouse.spark")
+                    .info(
+                            "Delta Lake {} from {}",
+                            io.delta.package$.MODULE$.VERSION(),
+                            source == null ? "the classpath" : source.getLocation());
             deltaReported = true;
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(

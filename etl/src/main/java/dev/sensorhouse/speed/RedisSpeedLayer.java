@@ -27,6 +27,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * data that did not reach Redis. Retrying a batch is safe because applying it twice changes nothing.
  */
 public final class RedisSpeedLayer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisSpeedLayer.class);
+
     /** How long a reading stays: 7 days of event time. */
     public static final Duration RETENTION = Duration.ofDays(7);
 
@@ -125,8 +127,7 @@ public final class RedisSpeedLayer implements AutoCloseable {
                                     + rootMessage(e),
                             e);
                 }
-                System.err.println("ingest-stream: Redis at " + redacted(url) + " does not answer (" + rootMessage(e)
-                        + "); retrying in " + pause + " ms");
+                LOG.warn("Redis at {} does not answer ({}); retrying in {} ms", redacted(url), rootMessage(e), pause);
                 sleep(pause);
                 pause = Math.min(5_000, pause * 2);
             } catch (redis.clients.jedis.exceptions.JedisNoScriptException e) {

@@ -1,7 +1,7 @@
 package dev.sensorhouse.stream;
 
-import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.events.EventLimits;
 import dev.sensorhouse.warehouse.WarehouseTarget;
 import java.net.URI;
 import java.time.Duration;
@@ -42,7 +42,7 @@ public record IngestStreamConfig(
         Duration alertsFlushInterval,
         long alertsMaxLen,
         MetricCatalog catalog,
-        CleanseLimits limits,
+        EventLimits limits,
         Optional<Duration> runFor,
         Optional<Duration> stopWhenIdle) {
 

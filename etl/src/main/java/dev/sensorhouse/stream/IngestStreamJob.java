@@ -1,12 +1,17 @@
 package dev.sensorhouse.stream;
 
+import dev.sensorhouse.runtime.AuditedJob;
+import dev.sensorhouse.runtime.JobFailedException;
+import dev.sensorhouse.runtime.RunContext;
+import dev.sensorhouse.runtime.RunScope;
 import dev.sensorhouse.runtime.SparkSessions;
+import dev.sensorhouse.speed.AlertsFlush;
 import dev.sensorhouse.speed.RedisSpeedLayer;
 import dev.sensorhouse.warehouse.SchemaSync;
 import dev.sensorhouse.warehouse.StarSchema;
 import dev.sensorhouse.zones.JobRun;
 import dev.sensorhouse.zones.Lake;
-import dev.sensorhouse.zones.WriterLock;
+import dev.sensorhouse.zones.LakeTable;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -32,8 +37,10 @@ import org.apache.spark.streaming.api.java.JavaStreamingContext;
  *   <li>Let the source prepare the JVM (emulator endpoints), then build the streaming context, or
  *       recover it from {@code --checkpoint-dir}: the batches a crash left unfinished run again first.
  *   <li>Run until stopped ({@code --run-for}, {@code --stop-when-idle}, or a batch failure).
- *   <li>Stop gracefully (received data is processed), flush the speed hours and alerts a last time,
- *       and record the run in {@code control/job_runs}.
+ *   <li>Stop gracefully (received data is processed) and flush the speed hours and alerts a last time.
+ *       The run lifecycle ({@link AuditedJob}, lock scope {@code COMMITS}) records the run in
+ *       {@code control/job_runs}: SUCCEEDED, or FAILED with the batch failure; a stream keeps what it
+ *       committed.
  * </ol>
  *
  * <p>Guarantees: at-least-once delivery from the source, made effectively-once by idempotent sinks (raw
@@ -41,29 +48,18 @@ import org.apache.spark.streaming.api.java.JavaStreamingContext;
  * figures upserted from deduplicated state). A redelivered record may appear twice in the raw zone
  * (in two files), which cleanse counts as a duplicate.
  */
-public final class IngestStreamJob {
-    private final SparkSession spark;
+public final class IngestStreamJob extends AuditedJob<IngestStreamJob.Session, StreamCounts> {
+    public static final String JOB = "ingest-stream";
+
     private final IngestStreamConfig config;
-    private final String args;
 
-    public IngestStreamJob(SparkSession spark, IngestStreamConfig config, String args) {
-        this.spark = spark;
+    public IngestStreamJob(Lake lake, IngestStreamConfig config, String args) {
+        super(lake, JOB, args);
         this.config = config;
-        this.args = args;
     }
 
-    /** What a run did, for the summary and the run record. */
-    public record StreamResult(
-            String runId, Instant startedAt, Instant endedAt, Map<String, Long> counts, Optional<String> error) {
-        public String summary() {
-            StringBuilder s = new StringBuilder("ingest-stream " + (error.isEmpty() ? "stopped" : "FAILED") + " after "
-                    + String.format(
-                            java.util.Locale.ROOT, "%.1f", (endedAt.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0)
-                    + " s (run " + runId + ")\n");
-            counts.forEach((k, v) -> s.append(String.format(java.util.Locale.ROOT, "  %-22s %,d%n", k, v)));
-            return s.toString();
-        }
-    }
+    /** One run of the stream job: the source it reads and when the run started. */
+    record Session(String source, Instant startedAt) {}
 
     /**
      * The SparkSession for a stream job: the shared defaults, plus Spark Streaming's driver write-ahead
@@ -80,12 +76,51 @@ public final class IngestStreamJob {
 
     private static final String WAL_CLOSE = "spark.streaming.driver.writeAheadLog.closeFileAfterWrite";
 
-    public StreamResult run() throws Exception {
+    /** A stream runs for hours: it takes the lake's writer lock only for its alert commits and its run row. */
+    @Override
+    protected LockScope lockScope() {
+        return LockScope.COMMITS;
+    }
+
+    @Override
+    protected Session select(List<JobRun> history) {
+        return new Session(config.source().describe(), Instant.now());
+    }
+
+    @Override
+    protected List<String> identity(Session session) {
+        return List.of(
+                session.source(), config.checkpointDir(), session.startedAt().toString());
+    }
+
+    @Override
+    protected String describe(Session session) {
+        return "reading " + session.source() + " every "
+                + config.batchInterval().toMillis() + " ms; checkpoint " + config.checkpointDir();
+    }
+
+    @Override
+    protected List<LakeTable> tables() {
+        return List.of(lake.table(AlertsFlush.CONTRACT));
+    }
+
+    @Override
+    protected StreamCounts none() {
+        return StreamCounts.NONE;
+    }
+
+    @Override
+    protected RunScope scope(Session session) {
+        return new RunScope("stream", Optional.of(session.startedAt()), Optional.empty(), Optional.empty(), List.of());
+    }
+
+    @Override
+    protected StreamCounts process(Session session, RunContext run) {
+        SparkSession spark = lake.spark();
         if (!spark.sparkContext().getConf().getBoolean(WAL_CLOSE, false)) {
             throw new IllegalStateException("the SparkSession of ingest-stream must set " + WAL_CLOSE
                     + "=true before it starts (IngestStreamJob.session does)");
         }
-        Instant started = Instant.now();
         RedisSpeedLayer.checkReachable(config.redis());
         try (Connection c = config.warehouse().connect()) {
             SchemaSync.apply(c, config.warehouse().dialect(), StarSchema.defaults());
@@ -94,36 +129,33 @@ public final class IngestStreamJob {
                     "warehouse " + config.warehouse() + " cannot be reached: " + e.getMessage(), e);
         }
         config.source().prepareJvm();
-        Lake lake = Lake.at(spark, config.lake());
         Map<String, String> hadoop = new LinkedHashMap<>();
         spark.sparkContext().hadoopConfiguration().forEach(e -> {
             if (e.getKey().startsWith("fs.")) {
                 hadoop.put(e.getKey(), e.getValue());
             }
         });
-        String runId = "stream-" + started.toEpochMilli();
-        Optional<String> error = Optional.empty();
-        try (StreamSinks sinks = new StreamSinks(config, lake, hadoop)) {
+        try (StreamSinks sinks = new StreamSinks(config, lake, hadoop, run)) {
             sinks.install();
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JavaStreamingContext ssc = JavaStreamingContext.getOrCreate(config.checkpointDir(), () -> create(sc));
-            System.err.println("ingest-stream: reading " + config.source().describe() + " every "
-                    + config.batchInterval().toMillis() + " ms; checkpoint " + config.checkpointDir());
             ssc.start();
+            Throwable failure = null;
             try {
                 awaitStop(ssc, sinks);
                 ssc.stop(false, true);
             } catch (Exception e) {
                 ssc.stop(false, false);
-                error = Optional.of(String.valueOf(sinks.failure() != null ? sinks.failure() : e));
+                failure = sinks.failure() != null ? sinks.failure() : e;
             }
-            if (error.isEmpty() && sinks.failure() != null) {
-                error = Optional.of(String.valueOf(sinks.failure()));
+            if (failure == null) {
+                failure = sinks.failure();
+            }
+            if (failure != null) {
+                throw new JobFailedException("ingest-stream: " + JobFailedException.describe(failure), failure);
             }
             sinks.finish(Instant.now());
-            StreamResult result = new StreamResult(runId, started, Instant.now(), counts(sinks), error);
-            record(lake, result);
-            return result;
+            return sinks.counts();
         }
     }
 
@@ -154,47 +186,5 @@ public final class IngestStreamJob {
                 return;
             }
         }
-    }
-
-    private static Map<String, Long> counts(StreamSinks s) {
-        Map<String, Long> c = new LinkedHashMap<>();
-        c.put("batches", s.batches.get());
-        c.put("records", s.records.get());
-        c.put("raw_files", s.rawFiles.get());
-        c.put("lines_rejected", s.linesRejected.get());
-        c.put("readings", s.readings.get());
-        c.put("readings_added", s.readingsAdded.get());
-        c.put("alerts_raised", s.alertsRaised.get());
-        c.put("alert_rows_written", s.alertRows.get());
-        c.put("speed_hours_upserted", s.hourlyUpserts.get());
-        return c;
-    }
-
-    /** Appends the run's row to {@code control/job_runs}, under the lake's writer lock. */
-    private void record(Lake lake, StreamResult r) {
-        try (WriterLock.Lease lock = lake.writerLock()
-                .acquire("ingest-stream", lake.lockWait(), note -> System.err.println("ingest-stream: " + note))) {
-            append(lake, r);
-        }
-    }
-
-    private void append(Lake lake, StreamResult r) {
-        lake.jobRuns()
-                .append(new JobRun(
-                        r.runId(),
-                        1,
-                        "ingest-stream",
-                        "stream",
-                        Optional.of(r.startedAt()),
-                        Optional.of(r.endedAt()),
-                        r.error().isEmpty() ? JobRun.Status.SUCCEEDED : JobRun.Status.FAILED,
-                        r.startedAt(),
-                        r.endedAt(),
-                        Optional.empty(),
-                        r.counts(),
-                        List.of(),
-                        Map.of(),
-                        r.error(),
-                        args));
     }
 }

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +91,7 @@ public final class RawBatchFiles implements Serializable {
         try {
             try (OutputStream out = fs.create(temporary, true, 1 << 16)) {
                 for (StreamRecord r : records) {
-                    out.write(r.line().getBytes(StandardCharsets.UTF_8));
+                    out.write(r.data());
                     out.write('\n');
                 }
             }

@@ -1,7 +1,8 @@
 package dev.sensorhouse.stream;
 
-import dev.sensorhouse.cleanse.RawEventValidator;
+import dev.sensorhouse.events.RawEventValidator;
 import dev.sensorhouse.runtime.Failpoints;
+import dev.sensorhouse.runtime.RunContext;
 import dev.sensorhouse.speed.AlertsFlush;
 import dev.sensorhouse.speed.RedisSpeedLayer;
 import dev.sensorhouse.speed.SpeedHourlyFlush;
@@ -70,11 +71,16 @@ final class StreamSinks implements AutoCloseable {
 
     private long liveFromMillis = Long.MAX_VALUE;
 
-    StreamSinks(IngestStreamConfig config, Lake lake, Map<String, String> hadoopSettings) {
+    private final RunContext run;
+
+    StreamSinks(IngestStreamConfig config, Lake lake, Map<String, String> hadoopSettings, RunContext run) {
+        this.run = run;
         this.config = config;
         this.raw = new RawBatchFiles(lake.root(), hadoopSettings);
-        this.validation =
-                new BatchValidation(new RawEventValidator(config.catalog(), config.limits()), config.catalog());
+        this.validation = new BatchValidation(
+                new RawEventValidator(config.catalog(), config.limits()),
+                config.catalog(),
+                config.limits().maxRecordBytes());
         this.redis = new RedisSpeedLayer(config.redis(), config.redisRetry(), config.alertsMaxLen());
         this.hourly = new SpeedHourlyFlush(config.warehouse());
         this.alerts = new AlertsFlush(lake);
@@ -176,8 +182,9 @@ final class StreamSinks implements AutoCloseable {
         try {
             hourlyUpserts.addAndGet(hourly.flush(redis, at));
         } catch (java.sql.SQLException e) {
-            System.err.println("ingest-stream: speed_reading_hourly upsert into " + config.warehouse() + " failed ("
-                    + e.getMessage() + "); the changed hours stay queued for the next one");
+            run.progress()
+                    .note("speed_reading_hourly upsert into " + config.warehouse() + " failed (" + e.getMessage()
+                            + "); the changed hours stay queued for the next one");
         }
     }
 
@@ -187,12 +194,12 @@ final class StreamSinks implements AutoCloseable {
      * holds it and {@code wait} passes, the alerts stay in Redis for the next flush.
      */
     private void flushAlerts(Duration wait) {
-        try (WriterLock.Lease lock = lake.writerLock()
-                .acquire("ingest-stream", wait, note -> System.err.println("ingest-stream: " + note))) {
-            alertRows.addAndGet(alerts.flush(redis));
+        try {
+            alertRows.addAndGet(run.exclusive(wait, () -> alerts.flush(redis)));
         } catch (WriterLock.LockedException busy) {
-            System.err.println("ingest-stream: the lake's writer lock is held (" + busy.getMessage()
-                    + "); new alerts stay in Redis until the next flush");
+            run.progress()
+                    .note("the lake's writer lock is held (" + busy.getMessage()
+                            + "); new alerts stay in Redis until the next flush");
         }
     }
 
@@ -202,6 +209,20 @@ final class StreamSinks implements AutoCloseable {
             flushWarehouse(at);
             flushAlerts(lake.lockWait());
         }
+    }
+
+    /** What the run did so far. */
+    StreamCounts counts() {
+        return new StreamCounts(
+                batches.get(),
+                records.get(),
+                rawFiles.get(),
+                linesRejected.get(),
+                readings.get(),
+                readingsAdded.get(),
+                alertsRaised.get(),
+                alertRows.get(),
+                hourlyUpserts.get());
     }
 
     Throwable failure() {

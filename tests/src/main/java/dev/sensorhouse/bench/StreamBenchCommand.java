@@ -1,20 +1,23 @@
 package dev.sensorhouse.bench;
 
-import dev.sensorhouse.cleanse.CleanseLimits;
 import dev.sensorhouse.cli.Command;
 import dev.sensorhouse.cli.Option;
 import dev.sensorhouse.cli.Options;
 import dev.sensorhouse.cli.ScratchLake;
 import dev.sensorhouse.cli.UsageException;
 import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.events.EventLimits;
+import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.speed.SpeedKeys;
 import dev.sensorhouse.stream.IngestStreamConfig;
 import dev.sensorhouse.stream.IngestStreamJob;
+import dev.sensorhouse.stream.StreamCounts;
 import dev.sensorhouse.stream.emulation.LocalStreamServices;
 import dev.sensorhouse.stream.kinesis.InitialPosition;
 import dev.sensorhouse.stream.kinesis.KinesisProducer;
 import dev.sensorhouse.stream.kinesis.KinesisReceiverSource;
 import dev.sensorhouse.warehouse.WarehouseTarget;
+import dev.sensorhouse.zones.Lake;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
@@ -116,7 +119,7 @@ public final class StreamBenchCommand implements Command {
                     Duration.ofSeconds(60),
                     1_000_000,
                     MetricCatalog.defaults(),
-                    CleanseLimits.DEFAULTS,
+                    EventLimits.DEFAULTS,
                     Optional.of(Duration.ofSeconds(seconds + 300L)),
                     Optional.of(Duration.ofSeconds(20)));
             // the KCL's emulator endpoints are JVM-wide AWS SDK v1 settings: set before any SDK client exists
@@ -126,9 +129,9 @@ public final class StreamBenchCommand implements Command {
                 p.createStreamIfMissing(shards);
             }
             ExecutorService pool = Executors.newFixedThreadPool(o.integer("producers") + 3);
-            Future<IngestStreamJob.StreamResult> job = pool.submit(() -> new IngestStreamJob(
-                            IngestStreamJob.session("sensorhouse-bench-stream"), config, "bench-stream")
-                    .run());
+            Lake tables = Lake.at(IngestStreamJob.session("sensorhouse-bench-stream"), config.lake());
+            Future<JobResult<StreamCounts>> job =
+                    pool.submit(() -> new IngestStreamJob(tables, config, "bench-stream").run());
             warmUp(services, redis);
             System.err.println(
                     "bench-stream: the job reads; putting " + (long) rate + " events/s for " + seconds + " s");
@@ -146,7 +149,7 @@ public final class StreamBenchCommand implements Command {
                 f.get();
             }
             long producedNanos = System.nanoTime() - start;
-            IngestStreamJob.StreamResult result = job.get();
+            JobResult<StreamCounts> result = job.get();
             m.done = true;
             poller.get();
             alerts.get();

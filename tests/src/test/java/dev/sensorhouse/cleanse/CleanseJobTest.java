@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.events.EventLimits;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.testing.SparkTestBase;
@@ -36,7 +37,7 @@ class CleanseJobTest extends SparkTestBase {
                 to,
                 CleanseConfig.DEFAULT_LOOKBACK,
                 MetricCatalog.defaults(),
-                CleanseLimits.DEFAULTS);
+                EventLimits.DEFAULTS);
         return new CleanseJob(Lake.at(spark(), lake.toString()), config, "test").run();
     }
 
@@ -241,15 +242,35 @@ class CleanseJobTest extends SparkTestBase {
         Path lake = lakeDir();
         writeRaw(lake, H0, "a.json", lines(event("e1").metric("light", 1).json()));
         cleanse(lake);
-        long version = Lake.at(spark(), lake.toString()).cleansedReadings().version();
-        String bad = writeRaw(
-                lake, H1, "b.json.gz", lines(event("e2").metric("light", 1).json())); // not gzip inside
-        assertThat(bad).endsWith(".gz");
-        assertThatThrownBy(() -> cleanse(lake)).isInstanceOf(JobFailedException.class);
+        List<String> before = readings(lake);
+        writeRaw(lake, H1, "b.json", lines(event("e2").metric("light", 1).json()));
+        System.setProperty("sensorhouse.failpoint", "cleanse.after-readings-commit:throw");
+        try {
+            assertThatThrownBy(() -> cleanse(lake)).isInstanceOf(JobFailedException.class);
+        } finally {
+            System.clearProperty("sensorhouse.failpoint");
+        }
         Lake l = Lake.at(spark(), lake.toString());
-        assertThat(l.cleansedReadings().version()).isEqualTo(version);
+        assertThat(readings(lake)).isEqualTo(before);
         JobRun failed = l.jobRuns().all().get(1);
         assertThat(failed.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(failed.error()).hasValueSatisfying(e -> assertThat(e).isNotBlank());
+    }
+
+    /** A file that is not gzip inside (an interrupted upload, a wrong suffix) is quarantined, not a failure. */
+    @Test
+    void aDamagedGzipFileIsQuarantinedAndTheRunSucceeds() throws Exception {
+        Path lake = lakeDir();
+        String bad = writeRaw(
+                lake, H1, "b.json.gz", lines(event("e2").metric("light", 1).json()));
+        JobResult<CleanseCounts> r = cleanse(lake);
+        assertThat(r.counts().filesUnreadable()).isEqualTo(1);
+        assertThat(r.counts().linesIn()).isEqualTo(1);
+        assertThat(r.counts().linesQuarantined()).isEqualTo(1);
+        Row q = Lake.at(spark(), lake.toString()).quarantineEvents().read().head();
+        assertThat(q.<String>getAs("reason_code")).isEqualTo("unreadable_file");
+        assertThat(q.<String>getAs("scope")).isEqualTo("file");
+        assertThat(q.<String>getAs("source_file")).isEqualTo(bad);
+        assertThat(q.<String>getAs("reason_detail")).contains("cannot be read from line 1");
     }
 }

@@ -37,12 +37,17 @@ final class ReferenceCleanse {
     private static final long MAX_FUTURE_MS = HOUR_MS + Duration.ofMinutes(5).toMillis();
     private static final long MAX_LATENESS_MS = Duration.ofDays(7).toMillis();
 
-    /** A catalog metric: canonical unit, range, accepted units as {offset, scale}. */
+    /** A catalog metric: canonical unit, range, accepted units and their aliases (lower case) as {offset, scale}. */
     record Metric(String unit, double min, double max, Map<String, double[]> units) {
         double canonical(String unit, double value) {
-            double[] c = units.get(unit);
+            double[] c = units.get(fold(unit));
             return (value + c[0]) * c[1];
         }
+    }
+
+    /** Units match ignoring case and surrounding whitespace. */
+    static String fold(String unit) {
+        return unit.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** What happened to one line. */
@@ -80,13 +85,14 @@ final class ReferenceCleanse {
                     it.hasNext(); ) {
                 Map.Entry<String, JsonNode> m = it.next();
                 Map<String, double[]> units = new LinkedHashMap<>();
-                m.getValue()
-                        .get("units")
-                        .fields()
-                        .forEachRemaining(u -> units.put(u.getKey(), new double[] {
-                            u.getValue().path("offset").asDouble(0),
-                            u.getValue().path("scale").asDouble(1)
-                        }));
+                m.getValue().get("units").fields().forEachRemaining(u -> {
+                    double[] conversion = {
+                        u.getValue().path("offset").asDouble(0),
+                        u.getValue().path("scale").asDouble(1)
+                    };
+                    units.put(fold(u.getKey()), conversion);
+                    u.getValue().path("aliases").forEach(a -> units.put(fold(a.asText()), conversion));
+                });
                 JsonNode v = m.getValue();
                 metrics.put(
                         m.getKey(),
@@ -151,7 +157,7 @@ final class ReferenceCleanse {
                 continue;
             }
             String unit = units.has(m.getKey()) ? units.get(m.getKey()).asText() : metric.unit();
-            if (!metric.units().containsKey(unit)) {
+            if (!metric.units().containsKey(fold(unit))) {
                 readingReasons.add("invalid_unit");
                 continue;
             }

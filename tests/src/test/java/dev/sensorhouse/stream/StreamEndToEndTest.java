@@ -134,7 +134,7 @@ class StreamEndToEndTest extends SparkTestBase {
         // 3. set B while Redis is away for a while
         String startB = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         try (ChildProcess job2 = job("j2")) {
-            assertThat(job2.awaitStderr("ingest-stream: reading", Duration.ofMinutes(2)))
+            assertThat(job2.awaitStderr("[ingest-stream] run ", Duration.ofMinutes(2)))
                     .as(job2.describe())
                     .isTrue();
             redis.stop();
@@ -278,6 +278,13 @@ class StreamEndToEndTest extends SparkTestBase {
     void aRestartedJobResumesWhereTheLastOneStoppedAndRetriesRedis() {
         assertThat(job2Err).contains("retrying in");
         assertThat(job2Err).doesNotContain("FAILED");
+        // Both runs went through the run lifecycle: a SUCCEEDED row each, with their counts.
+        java.util.List<dev.sensorhouse.zones.JobRun> runs = dev.sensorhouse.zones.Lake.at(spark(), lake.toString())
+                .jobRuns()
+                .succeeded("ingest-stream");
+        assertThat(runs).hasSize(2);
+        assertThat(runs).allMatch(r -> r.count("batches") > 0 && r.mode().equals("stream"));
+        assertThat(runs.stream().mapToLong(r -> r.count("records")).sum()).isPositive();
     }
 
     private ChildProcess job(String name) {

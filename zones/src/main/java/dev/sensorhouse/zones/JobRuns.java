@@ -73,6 +73,7 @@ public final class JobRuns {
                 run.watermark().map(Timestamp::from).orElse(null),
                 JavaConverters.mapAsScalaMap(run.counts()),
                 JavaConverters.asScalaBuffer(run.inputFiles()).toSeq(),
+                run.inputBytes().isEmpty() ? null : JavaConverters.mapAsScalaMap(run.inputBytes()),
                 JavaConverters.mapAsScalaMap(run.tableVersions()),
                 run.error().orElse(null),
                 run.args());
@@ -92,6 +93,9 @@ public final class JobRuns {
                 instant(row.getAs("watermark")),
                 longMap(row.getJavaMap(row.fieldIndex("counts"))),
                 List.copyOf(row.getList(row.fieldIndex("input_files"))),
+                row.isNullAt(row.fieldIndex("input_bytes"))
+                        ? Map.of()
+                        : longMap(row.getJavaMap(row.fieldIndex("input_bytes"))),
                 longMap(row.getJavaMap(row.fieldIndex("table_versions"))),
                 Optional.ofNullable(row.getAs("error")),
                 row.getAs("args"));

@@ -1,4 +1,4 @@
-package dev.sensorhouse.cleanse;
+package dev.sensorhouse.events;
 
 import static dev.sensorhouse.testing.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,42 +13,42 @@ import org.junit.jupiter.api.Test;
 
 class RawEventValidatorTest {
     private static final long HOUR_0 = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond() * 1_000_000L;
-    private final RawEventValidator validator = new RawEventValidator(MetricCatalog.defaults(), CleanseLimits.DEFAULTS);
+    private final RawEventValidator validator = new RawEventValidator(MetricCatalog.defaults(), EventLimits.DEFAULTS);
 
-    private ValidatedLine check(String line) {
+    private ValidatedRecord check(String line) {
         return validator.validate(line, HOUR_0);
     }
 
-    private static ReasonCode onlyReason(ValidatedLine v) {
+    private static ReasonCode onlyReason(ValidatedRecord v) {
         assertThat(v.rejects()).hasSize(1);
         return v.rejects().get(0).reason();
     }
 
     @Test
     void goodEventBecomesOneReadingPerMetricInCanonicalUnits() {
-        ValidatedLine v = check(event("e1")
+        ValidatedRecord v = check(event("e1")
                 .metric("temperature", 21.5)
                 .metric("humidity", 0.5)
                 .unit("humidity", "fraction")
                 .json());
-        assertThat(v.lineRejected()).isFalse();
+        assertThat(v.rejected()).isFalse();
         assertThat(v.rejects()).isEmpty();
         assertThat(v.readings())
                 .containsExactly(
-                        new ValidatedLine.Reading("temperature", 21.5, "celsius"),
-                        new ValidatedLine.Reading("humidity", 50.0, "percent"));
+                        new ValidatedRecord.Reading("temperature", 21.5, "celsius"),
+                        new ValidatedRecord.Reading("humidity", 50.0, "percent"));
         assertThat(v.eventTsMicros()).isEqualTo(HOUR_0 + 5_000_000L);
     }
 
     @Test
     void fahrenheitIsConvertedToCelsius() {
-        ValidatedLine v = check(event("e1")
+        ValidatedRecord v = check(event("e1")
                 .metric("temperature", 122)
                 .unit("temperature", "fahrenheit")
                 .json());
         assertThat(v.readings().get(0).value()).isCloseTo(50.0, within(1e-9));
         assertThat(v.readings().get(0).unit()).isEqualTo("celsius");
-        ValidatedLine k = check(event("e2")
+        ValidatedRecord k = check(event("e2")
                 .metric("temperature", 273.15)
                 .unit("temperature", "kelvin")
                 .json());
@@ -110,7 +110,7 @@ class RawEventValidatorTest {
     @Test
     void eachRequiredFieldIsChecked() {
         for (String field : List.of("event_id", "device_id", "ts", "metrics")) {
-            ValidatedLine v =
+            ValidatedRecord v =
                     check(event("e1").metric("light", 1).without(field).json());
             assertThat(onlyReason(v)).as(field).isEqualTo(ReasonCode.MISSING_FIELD);
             assertThat(v.rejects().get(0).detail()).contains(field);
@@ -138,7 +138,7 @@ class RawEventValidatorTest {
                 .isEqualTo(ReasonCode.INVALID_TYPE);
         assertThat(onlyReason(check(event("").metric("light", 1).json()))).isEqualTo(ReasonCode.INVALID_TYPE);
         assertThat(onlyReason(check(event("e1").metric("light", null).json()))).isEqualTo(ReasonCode.INVALID_TYPE);
-        ValidatedLine v = check(event("e1").metric("temperature", "\"21.5\"").json());
+        ValidatedRecord v = check(event("e1").metric("temperature", "\"21.5\"").json());
         assertThat(v.rejects().get(0).detail())
                 .startsWith("metrics.temperature must be a number or null, got a string");
     }
@@ -155,7 +155,7 @@ class RawEventValidatorTest {
                                 .device("fleet-01:truck_7.a")
                                 .metric("light", 1)
                                 .json())
-                        .lineRejected())
+                        .rejected())
                 .isFalse();
     }
 
@@ -181,7 +181,7 @@ class RawEventValidatorTest {
                                 .at("2026-01-01T01:05:00Z")
                                 .metric("light", 1)
                                 .json())
-                        .lineRejected())
+                        .rejected())
                 .isFalse();
         assertThat(onlyReason(check(event("e1")
                         .at("2026-01-01T01:05:01Z")
@@ -193,7 +193,7 @@ class RawEventValidatorTest {
                                 .at("2025-12-25T00:00:00Z")
                                 .metric("light", 1)
                                 .json())
-                        .lineRejected())
+                        .rejected())
                 .isFalse();
         assertThat(onlyReason(check(event("e1")
                         .at("2025-12-24T23:59:59Z")
@@ -205,7 +205,7 @@ class RawEventValidatorTest {
     @Test
     void limitsAreConfigurable() {
         RawEventValidator strict = new RawEventValidator(
-                MetricCatalog.defaults(), new CleanseLimits(200, Duration.ZERO, Duration.ofHours(1)));
+                MetricCatalog.defaults(), new EventLimits(200, Duration.ZERO, Duration.ofHours(1)));
         assertThat(onlyReason(strict.validate(
                         event("e1")
                                 .at("2026-01-01T01:00:01Z")
@@ -231,7 +231,7 @@ class RawEventValidatorTest {
 
     @Test
     void readingLevelFaultsKeepTheGoodReadings() {
-        ValidatedLine v = check(event("e1")
+        ValidatedRecord v = check(event("e1")
                 .metric("temperature", 999)
                 .metric("humidity", 40)
                 .metric("co2_ppmx", 400)
@@ -239,10 +239,10 @@ class RawEventValidatorTest {
                 .unit("light", "furlongs")
                 .metric("battery", null)
                 .json());
-        assertThat(v.lineRejected()).isFalse();
-        assertThat(v.readings()).containsExactly(new ValidatedLine.Reading("humidity", 40.0, "percent"));
+        assertThat(v.rejected()).isFalse();
+        assertThat(v.readings()).containsExactly(new ValidatedRecord.Reading("humidity", 40.0, "percent"));
         assertThat(v.rejects())
-                .extracting(ValidatedLine.Reject::reason, ValidatedLine.Reject::metric)
+                .extracting(ValidatedRecord.Reject::reason, ValidatedRecord.Reject::metric)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(ReasonCode.OUT_OF_RANGE, "temperature"),
                         org.assertj.core.groups.Tuple.tuple(ReasonCode.UNKNOWN_METRIC, "co2_ppmx"),
@@ -268,17 +268,17 @@ class RawEventValidatorTest {
 
     @Test
     void anEventWithNoGoodReadingIsRejectedAsALine() {
-        ValidatedLine v = check(
+        ValidatedRecord v = check(
                 event("e1").metric("temperature", 999).metric("vibration_z", 1).json());
-        assertThat(v.lineRejected()).isTrue();
+        assertThat(v.rejected()).isTrue();
         assertThat(v.rejects())
-                .extracting(ValidatedLine.Reject::reason)
+                .extracting(ValidatedRecord.Reject::reason)
                 .containsExactly(ReasonCode.OUT_OF_RANGE, ReasonCode.UNKNOWN_METRIC);
     }
 
     @Test
     void optionalFieldsAreCarried() {
-        ValidatedLine v = check(event("e1")
+        ValidatedRecord v = check(event("e1")
                 .metric("light", 1)
                 .raw("location", "{\"lat\":52.1,\"lon\":5.2}")
                 .raw("battery_v", "3.9")

@@ -1,14 +1,15 @@
-package dev.sensorhouse.cleanse;
+package dev.sensorhouse.events;
 
 import dev.sensorhouse.quarantine.ReasonCode;
 import java.util.List;
 
 /**
- * The outcome of validating one raw line: either an event with its good readings (and the readings it
- * rejected), or a rejected line with the reasons. Times are epoch microseconds, Spark's timestamp unit.
+ * The outcome of validating one raw record (a line, or one object of a line holding several): either
+ * an event with its good readings (and the readings it rejected), or a rejected record with the reason.
+ * Times are epoch microseconds, Spark's timestamp unit.
  */
-public record ValidatedLine(
-        boolean lineRejected,
+public record ValidatedRecord(
+        boolean rejected,
         String eventId,
         String deviceId,
         long eventTsMicros,
@@ -23,11 +24,11 @@ public record ValidatedLine(
     /** A good reading in the catalog's canonical unit. */
     public record Reading(String metric, double value, String unit) {}
 
-    /** One quarantined fault: a whole-line reason, or a reading-level reason for {@code metric}. */
+    /** One quarantined fault: a whole-record reason, or a reading-level reason for {@code metric}. */
     public record Reject(ReasonCode reason, String detail, String metric) {}
 
-    static ValidatedLine rejected(ReasonCode reason, String detail, String eventId, String deviceId) {
-        return new ValidatedLine(
+    static ValidatedRecord rejected(ReasonCode reason, String detail, String eventId, String deviceId) {
+        return new ValidatedRecord(
                 true,
                 eventId,
                 deviceId,
