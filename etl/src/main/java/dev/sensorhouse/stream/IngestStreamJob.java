@@ -140,6 +140,7 @@ public final class IngestStreamJob extends AuditedJob<IngestStreamJob.Session, S
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JavaStreamingContext ssc = JavaStreamingContext.getOrCreate(config.checkpointDir(), () -> create(sc));
             ssc.start();
+            run.progress().note("receiving (Redis and the warehouse answered)");
             Throwable failure = null;
             try {
                 awaitStop(ssc, sinks);

@@ -134,7 +134,7 @@ class StreamEndToEndTest extends SparkTestBase {
         // 3. set B while Redis is away for a while
         String startB = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         try (ChildProcess job2 = job("j2")) {
-            assertThat(job2.awaitStderr("[ingest-stream] run ", Duration.ofMinutes(2)))
+            assertThat(job2.awaitStderr("[ingest-stream] receiving", Duration.ofMinutes(2)))
                     .as(job2.describe())
                     .isTrue();
             redis.stop();
