@@ -14,9 +14,6 @@ from rendering import rendered
 from test_dags import RUN
 
 PREFIX = "sensorhouse"
-# The job names agreed with glue-jobs/ while it has no template: <prefix>-<command>.
-AGREED_JOBS = {f"{PREFIX}-{c}" for c in ("dimensions", "cleanse", "rollup", "load-warehouse", "maintain",
-                                         "ingest-stream")}
 
 
 class _CloudFormationLoader(yaml.SafeLoader):
@@ -46,7 +43,7 @@ def _text(value, parameters: dict) -> str:
 
 def template_jobs() -> dict[str, str | None] | None:
     """Glue job name -> its --command default argument, from the CloudFormation template in glue-jobs/
-    (None when there is none yet)."""
+    (None when there is none)."""
     for path in sorted((REPO / "glue-jobs").rglob("*")):
         if path.suffix not in (".yaml", ".yml", ".json") or "target" in path.parts or not path.is_file():
             continue
@@ -97,16 +94,14 @@ def glue_tasks(dagbag):
 
 def test_glue_tasks_start_jobs_that_glue_jobs_defines_with_options_their_commands_take(dagbag, glue_settings, jar):
     defined = template_jobs()
+    assert defined, "glue-jobs/ holds no CloudFormation template with Glue jobs"
     checked = 0
     for dag, task_id in glue_tasks(dagbag):
         task, _ = rendered(dag, task_id, RUN)
         command = task.script_args["--command"]
-        if defined is None:
-            assert task.job_name in AGREED_JOBS, f"{task_id}: {task.job_name} is not an agreed Glue job name"
-        else:
-            assert task.job_name in defined, f"{task_id}: glue-jobs/ defines no job {task.job_name} ({sorted(defined)})"
-            assert defined[task.job_name] in (None, command), \
-                f"{task.job_name} runs --command {defined[task.job_name]}, the task passes {command}"
+        assert task.job_name in defined, f"{task_id}: glue-jobs/ defines no job {task.job_name} ({sorted(defined)})"
+        assert defined[task.job_name] in (None, command), \
+            f"{task.job_name} runs --command {defined[task.job_name]}, the task passes {command}"
         options = command_options(command)
         assert options is not None, f"the job jar has no command {command}"
         passed = set(task.script_args) - {"--command"}

@@ -79,7 +79,7 @@ final class RunCommand implements Command {
             return true;
         } catch (UsageException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's and Delta's AnalysisException is a checked exception thrown unchecked
             System.err.println("run: stage " + stage + " failed: " + e.getMessage());
             return false;
         }

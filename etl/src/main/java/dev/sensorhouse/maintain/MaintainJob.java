@@ -9,6 +9,7 @@ import dev.sensorhouse.zones.Lake;
 import dev.sensorhouse.zones.LakeTable;
 import dev.sensorhouse.zones.RawFile;
 import dev.sensorhouse.zones.SqlPredicates;
+import dev.sensorhouse.zones.TableContract;
 import dev.sensorhouse.zones.TableMaintenance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,7 +94,9 @@ public final class MaintainJob extends AuditedJob<MaintainJob.Plan, MaintainCoun
             if (!table.exists()) {
                 continue;
             }
-            Optional<Long> after = Optional.ofNullable(bookmarks.get(name));
+            // the versions in a run's row are those before the row itself, which is job_runs' next commit
+            long ownRow = name.equals(TableContract.JOB_RUNS.table()) ? 1 : 0;
+            Optional<Long> after = Optional.ofNullable(bookmarks.get(name)).map(v -> v + ownRow);
             Optional<String> partition =
                     table.contract().partitionColumns().stream().findFirst();
             TableMaintenance maintenance = new TableMaintenance(lake.spark(), table);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sensorhouse.testing.ChildProcess;
 import dev.sensorhouse.testing.Cli;
+import dev.sensorhouse.testing.LakeFiles;
 import dev.sensorhouse.testing.Simulations;
 import dev.sensorhouse.testing.SparkTestBase;
 import dev.sensorhouse.testing.TableSnapshot;
@@ -37,17 +38,27 @@ class MaintainJobTest extends SparkTestBase {
             "cleansed/readings", "aggregated/readings_hourly", "aggregated/readings_daily", "quarantine/events");
     private static final Duration REACH_TIMEOUT = Duration.ofMinutes(4);
 
-    /** A lake simulated and processed hour by hour, as the hourly DAG leaves it. */
-    private Path hourlyLake(String name) {
-        Path lake = tmp.resolve(name);
-        Simulations.simulate(lake, START, 77, SIMULATE);
-        for (int h = 0; h < 3; h++) {
-            Instant from = Instant.parse(START).plus(Duration.ofHours(h));
-            String to = from.plus(Duration.ofHours(1)).toString();
-            Cli.succeed("cleanse", "--lake", lake.toString(), "--from", from.toString(), "--to", to);
-            Cli.succeed("rollup", "--lake", lake.toString(), "--from", from.toString(), "--to", to);
+    private static Path hourlyTemplate;
+
+    /**
+     * A copy of a lake simulated and processed hour by hour, as the hourly DAG leaves it (made once
+     * per JVM: every test maintains its own copy).
+     */
+    private Path hourlyLake(String name) throws IOException {
+        synchronized (MaintainJobTest.class) {
+            if (hourlyTemplate == null) {
+                Path lake = Files.createTempDirectory("maintain-hourly-").resolve("lake");
+                Simulations.simulate(lake, START, 77, SIMULATE);
+                for (int h = 0; h < 3; h++) {
+                    Instant from = Instant.parse(START).plus(Duration.ofHours(h));
+                    String to = from.plus(Duration.ofHours(1)).toString();
+                    Cli.succeed("cleanse", "--lake", lake.toString(), "--from", from.toString(), "--to", to);
+                    Cli.succeed("rollup", "--lake", lake.toString(), "--from", from.toString(), "--to", to);
+                }
+                hourlyTemplate = lake;
+            }
         }
-        return lake;
+        return LakeFiles.copy(hourlyTemplate, tmp.resolve(name));
     }
 
     private static List<TableSnapshot> snapshot(Path lake) {

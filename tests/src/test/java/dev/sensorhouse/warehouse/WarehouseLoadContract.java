@@ -9,6 +9,7 @@ import dev.sensorhouse.contract.MetricCatalog;
 import dev.sensorhouse.runtime.JobFailedException;
 import dev.sensorhouse.testing.Cli;
 import dev.sensorhouse.testing.Events;
+import dev.sensorhouse.testing.LakeFiles;
 import dev.sensorhouse.testing.Simulations;
 import dev.sensorhouse.testing.SparkTestBase;
 import dev.sensorhouse.zones.Lake;
@@ -69,7 +70,7 @@ abstract class WarehouseLoadContract extends SparkTestBase {
     static synchronized Path templateAfterLateEvent() throws IOException {
         if (afterLateEvent == null) {
             Path lake = Files.createTempDirectory("warehouse-lake-late-").resolve("lake");
-            copyTree(template(), lake);
+            LakeFiles.copy(template(), lake);
             writeRaw(
                     lake,
                     "2026-01-05T03:00:00Z",
@@ -92,12 +93,12 @@ abstract class WarehouseLoadContract extends SparkTestBase {
                 Files.delete(p);
             }
         }
-        copyTree(templateAfterLateEvent(), lake);
+        LakeFiles.copy(templateAfterLateEvent(), lake);
     }
 
     Path lake() throws IOException {
         Path lake = tmp.resolve("lake");
-        copyTree(template(), lake);
+        LakeFiles.copy(template(), lake);
         return lake;
     }
 
@@ -425,18 +426,5 @@ abstract class WarehouseLoadContract extends SparkTestBase {
         Map<String, List<String>> out = new LinkedHashMap<>(contents);
         out.remove("etl_job_run");
         return out;
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }
