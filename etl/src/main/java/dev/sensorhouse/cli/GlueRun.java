@@ -23,6 +23,15 @@ final class GlueRun {
         }
     }
 
+    /**
+     * Glue's driver logs through its own log4j2 configuration, not {@code sensorhouse-log4j2.properties}:
+     * the jobs' progress loggers ({@code sensorhouse.*}) are set to INFO there so that their lines reach
+     * the job's driver log whatever the root level.
+     */
+    static void showProgress() {
+        org.apache.logging.log4j.core.config.Configurator.setLevel("sensorhouse", org.apache.logging.log4j.Level.INFO);
+    }
+
     static boolean isGlue(String[] args) {
         return Arrays.asList(args).contains("--JOB_RUN_ID");
     }

@@ -40,6 +40,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (GlueRun.isGlue(args)) {
+            GlueRun.showProgress();
+        }
         int code = run(args);
         // ---- AWS Glue: a Glue job run ends by returning or throwing, never by System.exit (GlueRun).
         if (GlueRun.isGlue(args)) {
