@@ -108,7 +108,7 @@ class StreamEndToEndTest extends SparkTestBase {
         referenceQuarantine = quarantine(reference);
 
         // 2. set A through the stream, job 1, then the batch
-        try (ChildProcess job1 = job("j1")) {
+        try (ChildProcess job1 = job("j1", "6s")) {
             StreamJobs.credentialsForThisJvm();
             Cli.succeed(concat(
                     new String[] {
@@ -133,7 +133,8 @@ class StreamEndToEndTest extends SparkTestBase {
 
         // 3. set B while Redis is away for a while
         String startB = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        try (ChildProcess job2 = job("j2")) {
+        // Job 2 idles longer: its shards' records come after Redis is back and the KCL's retries
+        try (ChildProcess job2 = job("j2", "20s")) {
             assertThat(job2.awaitStderr("[ingest-stream] receiving", Duration.ofMinutes(2)))
                     .as(job2.describe())
                     .isTrue();
@@ -177,7 +178,11 @@ class StreamEndToEndTest extends SparkTestBase {
     void everyRecordPutIsOneRawLine() {
         List<String> put = new ArrayList<>(linesA);
         put.addAll(linesB);
-        assertThat(StreamJobs.rawLines(lake)).containsExactlyInAnyOrderElementsOf(put);
+        List<String> raw = StreamJobs.rawLines(lake);
+        assertThat(raw.size())
+                .as("raw lines of %d put; job 2's stderr:\n%s", put.size(), job2Err)
+                .isEqualTo(put.size());
+        assertThat(raw).containsExactlyInAnyOrderElementsOf(put);
         assertThat(job1Out).containsPattern("records\\s+" + String.format("%,d", linesA.size()) + "\n");
     }
 
@@ -287,7 +292,7 @@ class StreamEndToEndTest extends SparkTestBase {
         assertThat(runs.stream().mapToLong(r -> r.count("records")).sum()).isPositive();
     }
 
-    private ChildProcess job(String name) {
+    private ChildProcess job(String name, String stopWhenIdle) {
         return StreamJobs.start(
                 dir.resolve(name),
                 STREAM,
@@ -302,7 +307,7 @@ class StreamEndToEndTest extends SparkTestBase {
                 "--alerts-flush-interval",
                 "5s",
                 "--stop-when-idle",
-                "6s",
+                stopWhenIdle,
                 "--run-for",
                 "200s");
     }
