@@ -91,10 +91,11 @@ class GlueJarTest extends SparkTestBase {
         try (ChildProcess run = glueRun(true, Map.of(), "--command", "cleanse", "--lake", lake.toString())) {
             assertThat(run.waitFor(TIMEOUT)).as(run.describe()).isZero();
             assertThat(run.stdout()).as(run.describe()).contains("cleanse run ");
-            // where Glue's log configuration sends it: here log4j2's default, stdout
+            // where and how Glue's log configuration prints it: here log4j2's default layout on stdout
             assertThat(run.stdout() + run.stderr())
                     .as("Delta is Glue's (the delta-spark jar beside the Glue jar)\n%s", run.describe())
-                    .containsPattern("\\[spark] Delta Lake 3\\.3\\.2 from \\S*delta-spark_2\\.12-3\\.3\\.2\\.jar");
+                    .containsPattern(
+                            "sensorhouse\\.spark - Delta Lake 3\\.3\\.2 from \\S*delta-spark_2\\.12-3\\.3\\.2\\.jar");
         }
     }
 

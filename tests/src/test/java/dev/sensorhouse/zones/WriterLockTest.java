@@ -102,13 +102,15 @@ class WriterLockTest {
         Instant old = Instant.now().minus(WriterLock.LEASE).minusSeconds(5);
         WriterLock.Holder silent = new WriterLock.Holder(
                 UUID.randomUUID().toString(), "cleanse", "another-host", 1, Instant.EPOCH, old, old);
-        assertThat(store.tryAcquire(silent).lease()).isNotNull();
+        LockStore.StoreLease silentLease = store.tryAcquire(silent).lease();
+        assertThat(silentLease).isNotNull();
 
         LockStore.Attempt next =
                 store.tryAcquire(holder("rollup", ProcessHandle.current().pid(), Instant.now()));
 
         assertThat(next.lease()).isNotNull();
         next.lease().release();
+        silentLease.release();
     }
 
     @Test

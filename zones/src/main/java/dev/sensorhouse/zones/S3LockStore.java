@@ -149,7 +149,10 @@ final class S3LockStore implements LockStore {
                     .eTag();
             return Optional.of(etag);
         } catch (S3Exception e) {
-            if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == CONFLICT) {
+            // a conditional write refused, or a lock renewed (If-Match) that is gone: not this writer's
+            if (e.statusCode() == PRECONDITION_FAILED
+                    || e.statusCode() == CONFLICT
+                    || (ifMatch != null && e.statusCode() == NOT_FOUND)) {
                 return Optional.empty();
             }
             throw new IllegalStateException(
