@@ -219,10 +219,9 @@ final class CommonOptions {
             if (!hasScheme(file.get())) {
                 return MetricCatalog.load(Path.of(file.get()));
             }
-            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.get());
-            try (java.io.InputStream in =
-                    path.getFileSystem(SparkSessions.hadoopConfiguration()).open(path)) {
-                return MetricCatalog.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), file.get());
+            try {
+                return MetricCatalog.parse(
+                        new String(HadoopPaths.read(file.get()), StandardCharsets.UTF_8), file.get());
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException(
                         "--metrics-catalog " + file.get() + " cannot be read: " + e.getMessage(), e);
@@ -245,16 +244,7 @@ final class CommonOptions {
         if (!hasScheme(location)) {
             return Files.isDirectory(Path.of(location));
         }
-        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
-        try {
-            return path.getFileSystem(SparkSessions.hadoopConfiguration())
-                    .getFileStatus(path)
-                    .isDirectory();
-        } catch (java.io.FileNotFoundException e) {
-            return false;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot look up " + location + ": " + e.getMessage(), e);
-        }
+        return HadoopPaths.isDirectory(location);
     }
 
     /**
