@@ -85,7 +85,7 @@ record RawSelection(
     static RawSelection pending(
             List<RawFile> listed, List<RawFile> older, List<JobRun> succeeded, Optional<Instant> bookmark) {
         Map<String, Long> done = cleansedSizes(succeeded);
-        List<RawFile> todo =
+        List<RawFile> unread =
                 listed.stream().filter(f -> !cleansed(done, f)).sorted().toList();
         List<RawFile> skipped =
                 older.stream().filter(f -> !cleansed(done, f)).sorted().toList();
@@ -94,7 +94,7 @@ record RawSelection(
                 newest.isPresent() && bookmark.isPresent() && bookmark.get().isAfter(newest.get())
                         ? bookmark
                         : newest.or(() -> bookmark);
-        return new RawSelection(todo, bookmark, watermark, skipped);
+        return new RawSelection(unread, bookmark, watermark, skipped);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.sensorhouse.cli;
 
 import dev.sensorhouse.contract.MetricCatalog;
-import dev.sensorhouse.events.EventLimits;
 import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.simulate.SimulateConfig;
 import dev.sensorhouse.simulate.Simulator;
@@ -10,11 +9,8 @@ import dev.sensorhouse.stream.IngestStreamConfig;
 import dev.sensorhouse.stream.IngestStreamJob;
 import dev.sensorhouse.stream.StreamCounts;
 import dev.sensorhouse.stream.emulation.LocalStreamServices;
-import dev.sensorhouse.stream.kinesis.InitialPosition;
 import dev.sensorhouse.stream.kinesis.KinesisProducer;
-import dev.sensorhouse.stream.kinesis.KinesisReceiverSource;
 import dev.sensorhouse.stream.kinesis.RawZonePublisher;
-import dev.sensorhouse.warehouse.WarehouseTarget;
 import dev.sensorhouse.zones.Lake;
 import dev.sensorhouse.zones.RawZone;
 import java.net.URI;
@@ -24,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,33 +95,16 @@ final class StreamDemo {
                     1,
                     false);
             new Simulator(sim).run();
-            IngestStreamConfig config = new IngestStreamConfig(
-                    lake.toString(),
-                    new KinesisReceiverSource(
-                            STREAM,
-                            "us-east-1",
-                            Optional.of(services.kinesisEndpoint()),
-                            Optional.of(services.dynamoDbEndpoint()),
-                            InitialPosition.parse("TRIM_HORIZON", null),
-                            "sensorhouse-demo",
-                            1000),
-                    Duration.ofSeconds(1),
-                    lake + "/_checkpoints/ingest-stream/sensorhouse-demo",
-                    URI.create(redis),
-                    Duration.ofSeconds(60),
-                    WarehouseTarget.of(
-                            lake.resolve("warehouse.duckdb").toString(),
-                            Optional.empty(),
-                            Optional.empty(),
-                            Map.of(),
-                            id -> null),
+            IngestStreamConfig config = services.ingestConfig(
+                    lake,
+                    STREAM,
+                    "sensorhouse-demo",
+                    redis,
                     Duration.ofSeconds(2),
                     Duration.ofSeconds(10),
-                    1_000_000,
                     demoCatalog(scratch.resolve(RawZone.EVENTS_DIR)),
-                    EventLimits.DEFAULTS,
-                    Optional.of(Duration.ofMinutes(4)),
-                    Optional.of(Duration.ofSeconds(5)));
+                    Duration.ofMinutes(4),
+                    Duration.ofSeconds(5));
             // the KCL's emulator endpoints are JVM-wide AWS SDK v1 settings: set before any SDK client exists
             config.source().prepareJvm();
             ExecutorService pool = Executors.newSingleThreadExecutor();

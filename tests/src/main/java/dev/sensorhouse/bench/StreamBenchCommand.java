@@ -6,17 +6,13 @@ import dev.sensorhouse.cli.Options;
 import dev.sensorhouse.cli.ScratchLake;
 import dev.sensorhouse.cli.UsageException;
 import dev.sensorhouse.contract.MetricCatalog;
-import dev.sensorhouse.events.EventLimits;
 import dev.sensorhouse.runtime.JobResult;
 import dev.sensorhouse.speed.SpeedKeys;
 import dev.sensorhouse.stream.IngestStreamConfig;
 import dev.sensorhouse.stream.IngestStreamJob;
 import dev.sensorhouse.stream.StreamCounts;
 import dev.sensorhouse.stream.emulation.LocalStreamServices;
-import dev.sensorhouse.stream.kinesis.InitialPosition;
 import dev.sensorhouse.stream.kinesis.KinesisProducer;
-import dev.sensorhouse.stream.kinesis.KinesisReceiverSource;
-import dev.sensorhouse.warehouse.WarehouseTarget;
 import dev.sensorhouse.zones.Lake;
 import java.math.BigInteger;
 import java.net.URI;
@@ -95,33 +91,16 @@ public final class StreamBenchCommand implements Command {
             String redis = services.startRedis(lake.resolve("_services"));
             System.setProperty("aws.accessKeyId", "bench");
             System.setProperty("aws.secretKey", "bench");
-            IngestStreamConfig config = new IngestStreamConfig(
-                    lake.toString(),
-                    new KinesisReceiverSource(
-                            "bench",
-                            "us-east-1",
-                            Optional.of(services.kinesisEndpoint()),
-                            Optional.of(services.dynamoDbEndpoint()),
-                            InitialPosition.parse("TRIM_HORIZON", null),
-                            "bench-stream",
-                            1000),
-                    Duration.ofSeconds(1),
-                    lake + "/_checkpoints/bench",
-                    URI.create(redis),
-                    Duration.ofSeconds(60),
-                    WarehouseTarget.of(
-                            lake.resolve("warehouse.duckdb").toString(),
-                            Optional.empty(),
-                            Optional.empty(),
-                            Map.of(),
-                            id -> null),
+            IngestStreamConfig config = services.ingestConfig(
+                    lake,
+                    "bench",
+                    "bench-stream",
+                    redis,
                     Duration.ofSeconds(10),
                     Duration.ofSeconds(60),
-                    1_000_000,
                     MetricCatalog.defaults(),
-                    EventLimits.DEFAULTS,
-                    Optional.of(Duration.ofSeconds(seconds + 300L)),
-                    Optional.of(Duration.ofSeconds(20)));
+                    Duration.ofSeconds(seconds + 300L),
+                    Duration.ofSeconds(20));
             // the KCL's emulator endpoints are JVM-wide AWS SDK v1 settings: set before any SDK client exists
             config.source().prepareJvm();
             try (KinesisProducer p =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sensorhouse.testing.Cli;
+import dev.sensorhouse.testing.GlueRunArguments;
 import dev.sensorhouse.testing.SparkTestBase;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +121,7 @@ class GlueArgumentsTest extends SparkTestBase {
 
     @Test
     void aGlueRunsArgumentsRunTheCommandNamedByCommand() throws Exception {
-        List<String> args = new ArrayList<>(glueRun("sensorhouse-status"));
+        List<String> args = new ArrayList<>(GlueRunArguments.of("sensorhouse-status"));
         args.addAll(List.of("--command", "status", "--lake", lakeDir().toString(), "--limit", "5"));
 
         Cli.Outcome run = Cli.run(args.toArray(String[]::new));
@@ -131,43 +132,12 @@ class GlueArgumentsTest extends SparkTestBase {
 
     @Test
     void aGlueRunWithAnUnknownCommandIsAUsageError() {
-        List<String> args = new ArrayList<>(glueRun("sensorhouse-x"));
+        List<String> args = new ArrayList<>(GlueRunArguments.of("sensorhouse-x"));
         args.addAll(List.of("--command", "reticulate", "--lake", "/l"));
 
         Cli.Outcome run = Cli.run(args.toArray(String[]::new));
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("unknown command 'reticulate'");
-    }
-
-    /** What Glue puts before a job's own arguments in a run of a job defined as in glue-jobs/cloudformation/. */
-    static List<String> glueRun(String jobName) {
-        return List.of(
-                "--JOB_ID",
-                "j_0123456789abcdef",
-                "--JOB_RUN_ID",
-                "jr_0123456789abcdef",
-                "--JOB_NAME",
-                jobName,
-                "--job-bookmark-option",
-                "job-bookmark-disable",
-                "--TempDir",
-                "s3://bucket/tmp/glue/",
-                "--job-language",
-                "scala",
-                "--class",
-                "dev.sensorhouse.cli.Main",
-                "--extra-jars",
-                "s3://artifacts/sensorhouse/glue/sensorhouse-glue.jar",
-                "--user-jars-first",
-                "true",
-                "--datalake-formats",
-                "delta",
-                "--enable-glue-datacatalog",
-                "true",
-                "--enable-metrics",
-                "true",
-                "--enable-continuous-cloudwatch-log",
-                "true");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sensorhouse.testing.ChildProcess;
 import dev.sensorhouse.testing.Cli;
+import dev.sensorhouse.testing.GlueRunArguments;
 import dev.sensorhouse.testing.SparkTestBase;
 import java.io.File;
 import java.io.IOException;
@@ -217,30 +218,5 @@ class GlueJarTest extends SparkTestBase {
         }
         throw new IllegalStateException(
                 "no repository root above " + Path.of("").toAbsolutePath());
-    }
-
-    /** The arguments Glue adds to every run of a job defined as in glue-jobs/cloudformation/. */
-    static final class GlueRunArguments {
-        private GlueRunArguments() {}
-
-        static List<String> of(String jobName) {
-            return List.of(
-                    "--JOB_ID",
-                    "j_0123456789abcdef",
-                    "--JOB_RUN_ID",
-                    "jr_0123456789abcdef",
-                    "--JOB_NAME",
-                    jobName,
-                    "--job-bookmark-option",
-                    "job-bookmark-disable",
-                    "--TempDir",
-                    "s3://bucket/tmp/glue/",
-                    "--datalake-formats",
-                    "delta",
-                    "--user-jars-first",
-                    "true",
-                    "--enable-glue-datacatalog",
-                    "true");
-        }
     }
 }

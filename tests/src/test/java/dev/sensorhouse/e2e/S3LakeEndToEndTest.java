@@ -7,6 +7,7 @@ import dev.sensorhouse.testing.ChildProcess;
 import dev.sensorhouse.testing.Cli;
 import dev.sensorhouse.testing.S3Server;
 import dev.sensorhouse.testing.SparkTestBase;
+import dev.sensorhouse.testing.SqlRows;
 import dev.sensorhouse.testing.TableSnapshot;
 import dev.sensorhouse.warehouse.StarSchema;
 import dev.sensorhouse.zones.JobRun;
@@ -18,8 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -240,28 +239,13 @@ class S3LakeEndToEndTest extends SparkTestBase {
                 if (!t.name().startsWith("etl_") && !t.name().startsWith("speed_")) {
                     out.put(
                             "warehouse." + t.name(),
-                            new TableSnapshot("warehouse." + t.name(), List.of(), rows(s, t)).map(canon));
+                            new TableSnapshot("warehouse." + t.name(), List.of(), SqlRows.of(s, t.name())).map(canon));
                 }
             }
         } catch (SQLException e) {
             throw new AssertionError("cannot read the warehouse of " + root, e);
         }
         return out;
-    }
-
-    private static List<String> rows(Statement s, StarSchema.Table t) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery("SELECT * FROM " + t.name())) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.append(rs.getString(i)).append(" | ");
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
     }
 
     /**

@@ -12,13 +12,13 @@ import dev.sensorhouse.testing.Events;
 import dev.sensorhouse.testing.LakeFiles;
 import dev.sensorhouse.testing.Simulations;
 import dev.sensorhouse.testing.SparkTestBase;
+import dev.sensorhouse.testing.SqlRows;
 import dev.sensorhouse.zones.Lake;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -404,17 +404,7 @@ abstract class WarehouseLoadContract extends SparkTestBase {
         try (Connection c = target.connect();
                 Statement s = c.createStatement()) {
             for (StarSchema.Table t : StarSchema.defaults().tables()) {
-                List<String> rows = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery("SELECT * FROM " + t.name())) {
-                    ResultSetMetaData md = rs.getMetaData();
-                    while (rs.next()) {
-                        StringBuilder row = new StringBuilder();
-                        for (int i = 1; i <= md.getColumnCount(); i++) {
-                            row.append(rs.getString(i)).append('|');
-                        }
-                        rows.add(row.toString());
-                    }
-                }
+                List<String> rows = new ArrayList<>(SqlRows.of(s, t.name()));
                 rows.sort(Comparator.naturalOrder());
                 out.put(t.name(), rows);
             }

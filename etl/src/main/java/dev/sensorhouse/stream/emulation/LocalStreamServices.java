@@ -1,5 +1,11 @@
 package dev.sensorhouse.stream.emulation;
 
+import dev.sensorhouse.contract.MetricCatalog;
+import dev.sensorhouse.events.EventLimits;
+import dev.sensorhouse.stream.IngestStreamConfig;
+import dev.sensorhouse.stream.kinesis.InitialPosition;
+import dev.sensorhouse.stream.kinesis.KinesisReceiverSource;
+import dev.sensorhouse.warehouse.WarehouseTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -10,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -119,6 +126,50 @@ public final class LocalStreamServices implements AutoCloseable {
         }
         awaitListening(port, "redis", logDir);
         return "redis://127.0.0.1:" + port;
+    }
+
+    /**
+     * {@code ingest-stream} on these emulators: {@code stream} from TRIM_HORIZON in 1 s batches, KCL
+     * application {@code app} (checkpoint {@code LAKE/_checkpoints/ingest-stream/APP}), Redis at {@code
+     * redis} (retried 60 s), speed hours into the lake's DuckDB file, the default limits.
+     */
+    public IngestStreamConfig ingestConfig(
+            Path lake,
+            String stream,
+            String app,
+            String redis,
+            Duration warehouseInterval,
+            Duration alertsFlushInterval,
+            MetricCatalog catalog,
+            Duration runFor,
+            Duration stopWhenIdle) {
+        return new IngestStreamConfig(
+                lake.toString(),
+                new KinesisReceiverSource(
+                        stream,
+                        "us-east-1",
+                        Optional.of(kinesisEndpoint()),
+                        Optional.of(dynamoDbEndpoint()),
+                        InitialPosition.parse("TRIM_HORIZON", null),
+                        app,
+                        1000),
+                Duration.ofSeconds(1),
+                lake + "/_checkpoints/ingest-stream/" + app,
+                java.net.URI.create(redis),
+                Duration.ofSeconds(60),
+                WarehouseTarget.of(
+                        lake.resolve("warehouse.duckdb").toString(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Map.of(),
+                        id -> null),
+                warehouseInterval,
+                alertsFlushInterval,
+                1_000_000,
+                catalog,
+                EventLimits.DEFAULTS,
+                Optional.of(runFor),
+                Optional.of(stopWhenIdle));
     }
 
     /** {@code http://127.0.0.1:PORT}: kinesalite, for {@code --endpoint}. */
